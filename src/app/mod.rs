@@ -1,0 +1,67 @@
+//! Glue per subcommand: resolves arguments into a rulebook, dates and outputs, and owns the
+//! process's stdout, stderr and environment. Everything below `app` is pure.
+
+pub mod check;
+pub mod exit;
+pub mod explain;
+pub mod rules;
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+pub use exit::ExitStatus;
+
+use crate::cli::{Cli, Command, RuleArgs};
+use crate::diag::{Problem, Problems, render_problems};
+use crate::rulebook::{Rulebook, Tree};
+
+pub fn run(cli: Cli) -> ExitStatus {
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run_explain(args),
+        Command::Graph(args) => explain::run_graph(args),
+        Command::Rules { command, rules } => rules::run(command, rules),
+    };
+    match result {
+        Ok(status) => status,
+        Err(problems) => {
+            eprint!("{}", render_problems(&problems, color_stderr()));
+            ExitStatus::InvalidInput
+        }
+    }
+}
+
+/// The trees to load: the built-in rulebook (unless `--no-default-rules`), then `--rules`.
+pub fn trees(args: &RuleArgs) -> Vec<Tree> {
+    let mut trees = Vec::new();
+    if !args.no_default_rules {
+        trees.push(Tree::Builtin);
+    }
+    trees.extend(args.rules.iter().cloned().map(Tree::Dir));
+    trees
+}
+
+pub fn load_rulebook(args: &RuleArgs) -> Result<Arc<Rulebook>, Problems> {
+    if args.no_default_rules && args.rules.is_empty() {
+        return Err(Problem::new("granska::usage", "--no-default-rules needs at least one --rules DIR").into());
+    }
+    Rulebook::load(&trees(args)).map(Arc::new)
+}
+
+pub fn check_date(date: &Option<String>) -> Result<(), Problems> {
+    match date {
+        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => {
+            Err(Problem::new("granska::usage", format!("--as-of `{d}` is not a date YYYY-MM-DD")).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+pub fn color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,423 @@
+//! The scenario as scripts see it, built once per scenario: read-only objects that share
+//! their data (`Arc`), so handing `parties()` to thirty rules copies pointers, not trees.
+//! Reading a property the format does not define is an error; a left-out value is `()`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use rhai::{Dynamic, EvalAltResult, ImmutableString, Position};
+
+use crate::scenario::LoadedScenario;
+use crate::scenario::model::{self, Party, name_of};
+
+/// A read-only record: a kind (for error messages) and named fields.
+#[derive(Clone)]
+pub struct Obj(Arc<ObjInner>);
+
+struct ObjInner {
+    kind: &'static str,
+    fields: Vec<(&'static str, Dynamic)>,
+}
+
+impl Obj {
+    pub fn new(kind: &'static str, fields: Vec<(&'static str, Dynamic)>) -> Obj {
+        Obj(Arc::new(ObjInner { kind, fields }))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Dynamic> {
+        self.0.fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// The property getter scripts use: unknown properties are errors, never `()`.
+    pub fn property(&mut self, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+        match self.get(name) {
+            Some(v) => Ok(v.clone()),
+            None => {
+                let known: Vec<&str> = self.0.fields.iter().map(|(k, _)| *k).collect();
+                let hint = crate::diag::did_you_mean(name, known.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("; it has: {}", known.join(", ")));
+                Err(EvalAltResult::ErrorRuntime(format!("{} has no property `{name}`{hint}", self.0.kind).into(), Position::NONE).into())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Obj {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.get("id").and_then(|v| v.clone().into_immutable_string().ok()) {
+            Some(id) => write!(f, "{} {id}", self.0.kind),
+            None => write!(f, "{}", self.0.kind),
+        }
+    }
+}
+
+impl fmt::Debug for Obj {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{{", self.0.kind)?;
+        for (i, (k, v)) in self.0.fields.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{k}: {v:?}")?;
+        }
+        write!(f, "}}")
+    }
+}
+
+/// Everything scripts can read about one scenario.
+pub struct ScenarioView {
+    pub loaded: Arc<LoadedScenario>,
+    pub root: Dynamic,
+    pub org: Dynamic,
+    pub decision: Dynamic,
+    pub governance: Dynamic,
+    pub assets: Dynamic,
+    pub parties: Dynamic,
+    pub analyses: Dynamic,
+    pub consultations: Dynamic,
+    pub assessments: Dynamic,
+    pub waivers: Dynamic,
+    pub asset_by_id: HashMap<String, Dynamic>,
+    pub party_by_id: HashMap<String, Dynamic>,
+    /// Path of each asset and party id (facts and findings point there).
+    pub path_of_id: HashMap<String, String>,
+}
+
+fn s(v: &str) -> Dynamic {
+    Dynamic::from(ImmutableString::from(v))
+}
+fn opt_s(v: &Option<String>) -> Dynamic {
+    v.as_deref().map(s).unwrap_or(Dynamic::UNIT)
+}
+fn opt_b(v: Option<bool>) -> Dynamic {
+    v.map(Dynamic::from_bool).unwrap_or(Dynamic::UNIT)
+}
+fn opt_i<T: Into<i64>>(v: Option<T>) -> Dynamic {
+    v.map(|x| Dynamic::from_int(x.into())).unwrap_or(Dynamic::UNIT)
+}
+fn name<T: serde::Serialize>(v: &T) -> Dynamic {
+    s(&name_of(v))
+}
+fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> Dynamic {
+    Dynamic::from_array(items.into_iter().map(|x| s(x)).collect())
+}
+fn names<T: serde::Serialize>(items: &[T]) -> Dynamic {
+    Dynamic::from_array(items.iter().map(name).collect())
+}
+fn list(items: Vec<Obj>) -> Dynamic {
+    Dynamic::from_array(items.into_iter().map(Dynamic::from).collect())
+}
+
+impl ScenarioView {
+    pub fn build(loaded: Arc<LoadedScenario>) -> ScenarioView {
+        let sc = &loaded.scenario;
+        let org = Dynamic::from(Obj::new(
+            "organisation",
+            vec![
+                ("name", s(&sc.organisation.name)),
+                ("type", name(&sc.organisation.kind)),
+                ("security_protection_officer", opt_b(sc.organisation.security_protection_officer)),
+                ("isms", opt_b(sc.organisation.isms)),
+                ("path", s("organisation")),
+            ],
+        ));
+        let decision = Dynamic::from(Obj::new(
+            "decision",
+            vec![
+                ("kind", name(&sc.decision.kind)),
+                ("stage", name(&sc.decision.stage)),
+                ("date", s(&sc.decision.date)),
+                ("decided_by", opt_s(&sc.decision.decided_by)),
+                ("summary", opt_s(&sc.decision.summary)),
+                ("path", s("decision")),
+            ],
+        ));
+        let governance = match &sc.governance {
+            Some(g) => Dynamic::from(Obj::new(
+                "governance",
+                vec![
+                    ("participants", g.participants.as_ref().map(|p| names(p)).unwrap_or(Dynamic::UNIT)),
+                    ("path", s("governance")),
+                ],
+            )),
+            None => Dynamic::UNIT,
+        };
+
+        let mut path_of_id = HashMap::new();
+        let mut asset_by_id = HashMap::new();
+        let assets: Vec<Obj> = sc
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let path = format!("assets[{i}]");
+                let obj = asset(a, &path);
+                path_of_id.insert(a.id.clone(), path);
+                asset_by_id.insert(a.id.clone(), Dynamic::from(obj.clone()));
+                obj
+            })
+            .collect();
+
+        let mut flat = Vec::new();
+        flatten(&sc.suppliers, "suppliers", &[], &mut flat);
+        let mut party_by_id = HashMap::new();
+        let mut top_level = Vec::new();
+        let parties: Vec<Obj> = flat
+            .iter()
+            .map(|fp| {
+                let obj = party(fp);
+                path_of_id.insert(fp.party.id.clone(), fp.path.clone());
+                party_by_id.insert(fp.party.id.clone(), Dynamic::from(obj.clone()));
+                if fp.chain.len() == 1 {
+                    top_level.push(obj.clone());
+                }
+                obj
+            })
+            .collect();
+
+        let analyses: Vec<Obj> = sc
+            .analyses
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                Obj::new(
+                    "analysis",
+                    vec![
+                        ("kind", name(&a.kind)),
+                        ("date", opt_s(&a.date)),
+                        ("assets", a.assets.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+                        ("path", s(&format!("analyses[{i}]"))),
+                    ],
+                )
+            })
+            .collect();
+        let consultations: Vec<Obj> = sc
+            .consultations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Obj::new(
+                    "consultation",
+                    vec![
+                        ("authority", name(&c.authority)),
+                        ("kind", name(&c.kind)),
+                        ("date", opt_s(&c.date)),
+                        ("outcome", c.outcome.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
+                        ("path", s(&format!("consultations[{i}]"))),
+                    ],
+                )
+            })
+            .collect();
+        let assessments: Vec<Obj> = sc
+            .assessments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                Obj::new(
+                    "assessment",
+                    vec![
+                        ("rule", s(&a.rule)),
+                        ("party", opt_s(&a.party)),
+                        ("asset", opt_s(&a.asset)),
+                        ("question", opt_s(&a.question)),
+                        ("conclusion", name(&a.conclusion)),
+                        ("by", s(&a.by)),
+                        ("date", s(&a.date)),
+                        ("reference", opt_s(&a.reference)),
+                        ("path", s(&format!("assessments[{i}]"))),
+                    ],
+                )
+            })
+            .collect();
+        let waivers: Vec<Obj> = sc
+            .waivers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                Obj::new(
+                    "waiver",
+                    vec![
+                        ("rule", s(&w.rule)),
+                        ("reason", s(&w.reason)),
+                        ("decided_by", s(&w.decided_by)),
+                        ("date", s(&w.date)),
+                        ("expires", s(&w.expires)),
+                        ("path", s(&format!("waivers[{i}]"))),
+                    ],
+                )
+            })
+            .collect();
+
+        let assets = list(assets);
+        let parties = list(parties);
+        let analyses = list(analyses);
+        let consultations = list(consultations);
+        let assessments = list(assessments);
+        let waivers = list(waivers);
+        let root = Dynamic::from(Obj::new(
+            "scenario",
+            vec![
+                ("granska", Dynamic::from_int(sc.granska as i64)),
+                ("id", s(&sc.id)),
+                ("title", opt_s(&sc.title)),
+                ("organisation", org.clone()),
+                ("decision", decision.clone()),
+                ("governance", governance.clone()),
+                ("assets", assets.clone()),
+                ("suppliers", list(top_level)),
+                ("analyses", analyses.clone()),
+                ("consultations", consultations.clone()),
+                ("assessments", assessments.clone()),
+                ("waivers", waivers.clone()),
+                ("path", s("")),
+            ],
+        ));
+        ScenarioView {
+            loaded,
+            root,
+            org,
+            decision,
+            governance,
+            assets,
+            parties,
+            analyses,
+            consultations,
+            assessments,
+            waivers,
+            asset_by_id,
+            party_by_id,
+            path_of_id,
+        }
+    }
+}
+
+fn asset(a: &model::Asset, path: &str) -> Obj {
+    let classification = match &a.classification {
+        Some(c) => Dynamic::from(Obj::new(
+            "classification",
+            vec![
+                ("confidentiality", opt_i(c.confidentiality)),
+                ("integrity", opt_i(c.integrity)),
+                ("availability", opt_i(c.availability)),
+                ("traceability", opt_i(c.traceability)),
+                ("path", s(&format!("{path}.classification"))),
+            ],
+        )),
+        None => Dynamic::UNIT,
+    };
+    let personal_data = match &a.personal_data {
+        Some(p) => Dynamic::from(Obj::new(
+            "personal_data",
+            vec![
+                ("categories", p.categories.as_ref().map(|c| names(c)).unwrap_or(Dynamic::UNIT)),
+                ("protected_identities", opt_b(p.protected_identities)),
+                ("data_subjects", p.data_subjects.map(|n| Dynamic::from_int(n.min(i64::MAX as u64) as i64)).unwrap_or(Dynamic::UNIT)),
+                ("path", s(&format!("{path}.personal_data"))),
+            ],
+        )),
+        None => Dynamic::UNIT,
+    };
+    Obj::new(
+        "asset",
+        vec![
+            ("id", s(&a.id)),
+            ("name", s(&a.name)),
+            ("classification", classification),
+            ("secrecy", a.secrecy.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+            ("personal_data", personal_data),
+            ("security_classification", a.security_classification.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
+            ("security_sensitive", opt_b(a.security_sensitive)),
+            ("critical_service", opt_b(a.critical_service)),
+            ("path", s(path)),
+        ],
+    )
+}
+
+struct FlatParty<'a> {
+    party: &'a Party,
+    path: String,
+    chain: Vec<String>,
+}
+
+fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<FlatParty<'a>>) {
+    for (i, p) in list.iter().enumerate() {
+        let path = format!("{base}[{i}]");
+        let mut here = chain.to_vec();
+        here.push(p.id.clone());
+        out.push(FlatParty { party: p, path: path.clone(), chain: here.clone() });
+        flatten(&p.subcontractors, &format!("{path}.subcontractors"), &here, out);
+    }
+}
+
+fn party(fp: &FlatParty<'_>) -> Obj {
+    let p = fp.party;
+    let path = &fp.path;
+    let access = p.access.as_ref().map(|list_| {
+        list(
+            list_
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    Obj::new(
+                        "access",
+                        vec![
+                            ("asset", s(&a.asset)),
+                            ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
+                            ("from", a.from.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+                            ("storage", a.storage.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+                            ("path", s(&format!("{path}.access[{i}]"))),
+                        ],
+                    )
+                })
+                .collect(),
+        )
+    });
+    let staff = p.staff.as_ref().map(|st| {
+        Dynamic::from(Obj::new(
+            "staff",
+            vec![("security_cleared", opt_b(st.security_cleared)), ("path", s(&format!("{path}.staff")))],
+        ))
+    });
+    let agreements = p
+        .agreements
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            Obj::new(
+                "agreement",
+                vec![
+                    ("kind", name(&a.kind)),
+                    ("date", opt_s(&a.date)),
+                    ("level", opt_i(a.level)),
+                    ("path", s(&format!("{path}.agreements[{i}]"))),
+                ],
+            )
+        })
+        .collect();
+    let n = fp.chain.len();
+    Obj::new(
+        "party",
+        vec![
+            ("id", s(&p.id)),
+            ("name", s(&p.name)),
+            ("country", opt_s(&p.country)),
+            ("parent_country", opt_s(&p.parent_country)),
+            ("services", names(&p.services)),
+            ("access", access.unwrap_or(Dynamic::UNIT)),
+            ("staff", staff.unwrap_or(Dynamic::UNIT)),
+            ("certifications", names(&p.certifications)),
+            ("measures", names(&p.measures)),
+            ("agreements", list(agreements)),
+            ("subprocessors_authorised", opt_b(p.subprocessors_authorised)),
+            ("subcontractors", strings(p.subcontractors.iter().map(|c| &c.id))),
+            ("path", s(path)),
+            ("chain", strings(&fp.chain)),
+            ("chain_text", s(&fp.chain.join(" › "))),
+            ("depth", Dynamic::from_int((n - 1) as i64)),
+            ("parent", if n >= 2 { s(&fp.chain[n - 2]) } else { Dynamic::UNIT }),
+            ("top", s(&fp.chain[0])),
+        ],
+    )
+}

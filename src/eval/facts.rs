@@ -1,0 +1,67 @@
+//! Facts derived during one evaluation: a value per (fact, subject), three-valued — true,
+//! false or unknown — and which rule derived it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::outcome::FactValue;
+
+#[derive(Debug, Default)]
+pub struct FactStore {
+    values: BTreeMap<String, BTreeMap<String, (Option<bool>, String)>>,
+    /// Facts at least one of whose deriving rules failed: reading them fails too.
+    tainted: HashSet<String>,
+}
+
+impl FactStore {
+    pub fn set(&mut self, name: &str, subject: &str, value: Option<bool>, rule: &str) {
+        let slot = self.values.entry(name.to_string()).or_default();
+        // Several rules may derive one fact: true wins over unknown, unknown over false.
+        let merged = match (slot.get(subject).map(|(v, _)| *v), value) {
+            (Some(Some(true)), _) => return,
+            (Some(None), Some(false)) => return,
+            _ => value,
+        };
+        slot.insert(subject.to_string(), (merged, rule.to_string()));
+    }
+
+    pub fn get(&self, name: &str, subject: &str) -> Option<bool> {
+        self.values.get(name).and_then(|m| m.get(subject)).and_then(|(v, _)| *v)
+    }
+
+    /// True if any subject is true, else unknown if any is unknown, else false.
+    pub fn any(&self, name: &str) -> Option<bool> {
+        let Some(m) = self.values.get(name) else { return Some(false) };
+        if m.values().any(|(v, _)| *v == Some(true)) {
+            Some(true)
+        } else if m.values().any(|(v, _)| v.is_none()) {
+            None
+        } else {
+            Some(false)
+        }
+    }
+
+    pub fn subjects(&self, name: &str, wanted: Option<bool>) -> Vec<String> {
+        self.values
+            .get(name)
+            .map(|m| m.iter().filter(|(_, (v, _))| *v == wanted).map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn taint(&mut self, name: &str) {
+        self.tainted.insert(name.to_string());
+    }
+
+    pub fn is_tainted(&self, name: &str) -> bool {
+        self.tainted.contains(name)
+    }
+
+    pub fn into_values(self) -> Vec<FactValue> {
+        let mut out = Vec::new();
+        for (name, subjects) in self.values {
+            for (subject, (value, rule)) in subjects {
+                out.push(FactValue { name: name.clone(), subject, value, derived_by: rule });
+            }
+        }
+        out
+    }
+}

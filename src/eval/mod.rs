@@ -1,0 +1,128 @@
+//! Evaluation: the compiled rulebook × one scenario × one date → an [`Evaluation`]. No I/O.
+//! Rules run in dependency order; a rule that fails is recorded with its position, the
+//! others still run, and the verdict becomes INCOMPLETE.
+
+pub mod bridge;
+pub mod facts;
+pub mod outcome;
+pub mod receipt;
+pub mod sandbox;
+pub mod waivers;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rhai::{Engine, EvalAltResult, Scope};
+
+pub use outcome::{Evaluation, Finding, FindingKind, RuleOutcome, RuleStatus, Verdict};
+use outcome::{RuleError, verdict_of};
+
+use crate::rulebook::{Rule, Rulebook, compile};
+use crate::scenario::LoadedScenario;
+
+/// A rulebook ready to judge scenarios; build once, share across threads.
+pub struct Evaluator {
+    pub rulebook: Arc<Rulebook>,
+    engine: Engine,
+}
+
+impl Evaluator {
+    pub fn new(rulebook: Arc<Rulebook>) -> Evaluator {
+        let engine = sandbox::engine(&rulebook);
+        Evaluator { rulebook, engine }
+    }
+
+    /// Judge a scenario under the law of `as_of` (default: its decision date).
+    pub fn evaluate(&self, loaded: Arc<LoadedScenario>, as_of: Option<&str>) -> Evaluation {
+        let (as_of, source) = match as_of {
+            Some(d) => (d.to_string(), "--as-of".to_string()),
+            None => (loaded.scenario.decision.date.clone(), "decision.date".to_string()),
+        };
+        let view = Arc::new(bridge::ScenarioView::build(loaded.clone()));
+        sandbox::install(sandbox::RunState {
+            view,
+            as_of: as_of.as_str().into(),
+            rule: sandbox::RuleCtx { id: String::new(), severity: crate::rulebook::Severity::Info, needs: vec![], derives: vec![] },
+            facts: Default::default(),
+            findings: Vec::new(),
+        });
+        let mut outcomes = Vec::with_capacity(self.rulebook.rules.len());
+        for rule in &self.rulebook.rules {
+            outcomes.push(self.run_rule(rule, &as_of));
+        }
+        let state = sandbox::take().expect("state installed above");
+        let mut findings = state.findings;
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup();
+        let waivers = waivers::apply(&loaded, &self.rulebook, &as_of, &mut findings);
+        let failed = outcomes.iter().any(|o| o.status == RuleStatus::Errored);
+        let sc = &loaded.scenario;
+        Evaluation {
+            file: loaded.file.name.clone(),
+            scenario_id: sc.id.clone(),
+            title: sc.title.clone(),
+            verdict: verdict_of(&findings, failed),
+            receipt: receipt::receipt(&self.rulebook, &loaded.file.sha256, &as_of),
+            as_of,
+            as_of_source: source,
+            findings,
+            outcomes,
+            facts: state.facts.into_values(),
+            waivers,
+        }
+    }
+
+    fn run_rule(&self, rule: &Rule, as_of: &str) -> RuleOutcome {
+        let id = rule.meta.id.clone();
+        if !rule.meta.in_force.contains(as_of) {
+            return RuleOutcome { rule: id, status: RuleStatus::NotInForce, error: None };
+        }
+        let before = sandbox::with_state(|s| {
+            s.rule = sandbox::RuleCtx {
+                id: id.clone(),
+                severity: rule.meta.severity,
+                needs: rule.meta.needs.clone(),
+                derives: rule.meta.derives.clone(),
+            };
+            s.findings.len()
+        })
+        .unwrap_or(0);
+        sandbox::set_deadline(Some(Instant::now() + Duration::from_millis(compile::limits::MAX_MILLIS)));
+        let result = self.engine.run_ast_with_scope(&mut Scope::new(), &rule.ast);
+        sandbox::set_deadline(None);
+        match result {
+            Ok(()) => {
+                let fired = sandbox::with_state(|s| s.findings.len() > before).unwrap_or(false);
+                RuleOutcome { rule: id, status: if fired { RuleStatus::Fired } else { RuleStatus::Passed }, error: None }
+            }
+            Err(e) => {
+                // Fail closed: what this rule derives can no longer be trusted.
+                sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
+                RuleOutcome { rule: id, status: RuleStatus::Errored, error: Some(describe_error(rule, &e)) }
+            }
+        }
+    }
+}
+
+/// The innermost error, with its script and position (inside a `lib/` function if that is
+/// where it happened).
+fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
+    let mut err = e;
+    let mut file = rule.file.name.clone();
+    while let EvalAltResult::ErrorInFunctionCall(_, src, inner, _) = err {
+        if !src.is_empty() {
+            file = src.clone();
+        }
+        err = inner;
+    }
+    let pos = err.position();
+    let mut message = err.to_string();
+    if let Some(cut) = message.rfind(" (line ") {
+        message.truncate(cut);
+    }
+    let message = match err {
+        EvalAltResult::ErrorTooManyOperations(_) => format!("{message} (limit {})", compile::limits::MAX_OPERATIONS),
+        _ => message,
+    };
+    RuleError { message, file, line: pos.line().unwrap_or(0), column: pos.position().unwrap_or(0) }
+}

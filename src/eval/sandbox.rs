@@ -1,0 +1,306 @@
+//! The Rhai engine rules run in, with granska's functions. Per-run state (the scenario
+//! view, facts, findings of the running rule) lives in a thread-local, so one engine serves
+//! every worker thread and every scenario without locks.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
+
+use super::bridge::{Obj, ScenarioView};
+use super::facts::FactStore;
+use super::outcome::{Finding, FindingKind};
+use crate::lang::Text;
+use crate::rulebook::refdata::RefData;
+use crate::rulebook::{Rulebook, Severity, compile};
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// The running rule, as its functions need to know it.
+pub struct RuleCtx {
+    pub id: String,
+    pub severity: Severity,
+    pub needs: Vec<String>,
+    pub derives: Vec<String>,
+}
+
+/// State of one scenario's evaluation on this thread.
+pub struct RunState {
+    pub view: Arc<ScenarioView>,
+    pub as_of: ImmutableString,
+    pub rule: RuleCtx,
+    pub facts: FactStore,
+    pub findings: Vec<Finding>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<RunState>> = const { RefCell::new(None) };
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+pub fn install(state: RunState) {
+    STATE.with(|s| *s.borrow_mut() = Some(state));
+}
+
+pub fn take() -> Option<RunState> {
+    STATE.with(|s| s.borrow_mut().take())
+}
+
+pub fn with_state<R>(f: impl FnOnce(&mut RunState) -> R) -> Option<R> {
+    STATE.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+pub fn set_deadline(deadline: Option<Instant>) {
+    DEADLINE.with(|d| d.set(deadline));
+}
+
+fn err<T>(msg: impl Into<String>) -> RhaiResult<T> {
+    Err(EvalAltResult::ErrorRuntime(Dynamic::from(msg.into()), Position::NONE).into())
+}
+
+fn state<R>(f: impl FnOnce(&mut RunState) -> RhaiResult<R>) -> RhaiResult<R> {
+    with_state(f).unwrap_or_else(|| err("granska functions are only available while a rule runs"))
+}
+
+fn date(s: &str) -> RhaiResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| err(format!("`{s}` is not a date YYYY-MM-DD")))
+}
+
+fn tri(v: Option<bool>) -> Dynamic {
+    v.map(Dynamic::from_bool).unwrap_or(Dynamic::UNIT)
+}
+
+/// The engine with the sandbox from `rulebook::compile` plus the rule API.
+pub fn engine(rulebook: &Rulebook) -> Engine {
+    let mut engine = compile::base_engine();
+    engine.register_type_with_name::<Obj>("Object");
+    engine.register_indexer_get(|o: &mut Obj, prop: &str| o.property(prop));
+    engine.register_fn("to_string", |o: &mut Obj| o.to_string());
+    engine.register_fn("to_debug", |o: &mut Obj| format!("{o:?}"));
+    engine.on_progress(|ops| {
+        if ops % 1024 == 0 {
+            if let Some(deadline) = DEADLINE.with(Cell::get) {
+                if Instant::now() > deadline {
+                    return Some(Dynamic::from(format!("time limit of {} ms exceeded", compile::limits::MAX_MILLIS)));
+                }
+            }
+        }
+        None
+    });
+
+    // Scenario data.
+    engine.register_fn("scenario", || state(|s| Ok(s.view.root.clone())));
+    engine.register_fn("org", || state(|s| Ok(s.view.org.clone())));
+    engine.register_fn("decision", || state(|s| Ok(s.view.decision.clone())));
+    engine.register_fn("governance", || state(|s| Ok(s.view.governance.clone())));
+    engine.register_fn("assets", || state(|s| Ok(s.view.assets.clone())));
+    engine.register_fn("parties", || state(|s| Ok(s.view.parties.clone())));
+    engine.register_fn("analyses", || state(|s| Ok(s.view.analyses.clone())));
+    engine.register_fn("consultations", || state(|s| Ok(s.view.consultations.clone())));
+    engine.register_fn("assessments", || state(|s| Ok(s.view.assessments.clone())));
+    engine.register_fn("waivers", || state(|s| Ok(s.view.waivers.clone())));
+    engine.register_fn("as_of", || state(|s| Ok(s.as_of.clone())));
+    engine.register_fn("asset", |id: &str| state(|s| Ok(s.view.asset_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT))));
+    engine.register_fn("party", |id: &str| state(|s| Ok(s.view.party_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT))));
+
+    // Rulebook metadata and reference data (captured once; shared by all threads).
+    let infos: Arc<HashMap<String, Dynamic>> = Arc::new(
+        rulebook
+            .rules
+            .iter()
+            .map(|r| {
+                let info = serde_json::json!({
+                    "id": r.meta.id, "title": r.meta.title, "severity": r.meta.severity,
+                    "waivable": r.meta.waivable,
+                    "in_force": { "from": r.meta.in_force.from, "to": r.meta.in_force.to },
+                    "citations": r.meta.citations, "area": r.area,
+                });
+                (r.meta.id.clone(), rhai::serde::to_dynamic(info).unwrap_or(Dynamic::UNIT))
+            })
+            .collect(),
+    );
+    engine.register_fn("rule_info", move |id: &str| infos.get(id).cloned().unwrap_or(Dynamic::UNIT));
+    let data: Arc<RefData> = rulebook.data.clone();
+    let d1 = data.clone();
+    engine.register_fn("lookup", move |set: &str, key: &str, on: &str| -> RhaiResult<Dynamic> {
+        date(on)?;
+        if !d1.has_set(set) {
+            return err(format!("no reference data set `{set}` (known: {})", d1.set_names().join(", ")));
+        }
+        Ok(d1.lookup(set, key, on).map(|e| e.value.clone()).unwrap_or(Dynamic::UNIT))
+    });
+    let d2 = data;
+    engine.register_fn("lookup_all", move |set: &str, key: &str| -> RhaiResult<Array> {
+        if !d2.has_set(set) {
+            return err(format!("no reference data set `{set}`"));
+        }
+        Ok(d2.entries(set, key).map(|v| v.iter().map(|e| e.value.clone()).collect()).unwrap_or_default())
+    });
+
+    // Dates.
+    engine.register_fn("is_date", |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok());
+    engine.register_fn("add_days", |d: &str, n: i64| -> RhaiResult<String> {
+        let d = date(d)?;
+        let r = d.checked_add_signed(chrono::Duration::days(n));
+        r.map(|x| x.to_string()).map_or_else(|| err("date out of range"), Ok)
+    });
+    engine.register_fn("add_years", |d: &str, n: i64| -> RhaiResult<String> {
+        let d = date(d)?;
+        let months = Months::new((n.unsigned_abs() * 12).min(u32::MAX as u64) as u32);
+        let r = if n >= 0 { d.checked_add_months(months) } else { d.checked_sub_months(months) };
+        r.map(|x| x.to_string()).map_or_else(|| err("date out of range"), Ok)
+    });
+    engine.register_fn("days_between", |a: &str, b: &str| -> RhaiResult<i64> { Ok((date(b)? - date(a)?).num_days()) });
+    engine.register_fn("year_of", |d: &str| -> RhaiResult<i64> { Ok(date(d)?.year() as i64) });
+
+    // Facts.
+    engine.register_fn("derive", |name: &str, subject: &str, value: Dynamic| {
+        state(|s| {
+            if !s.rule.derives.iter().any(|d| d == name) {
+                return err(format!("`{name}` is not in this rule's `derives`"));
+            }
+            let v = if value.is_unit() {
+                None
+            } else {
+                Some(value.as_bool().or_else(|_| err(format!("a fact is true, false or (); got {}", value.type_name())))?)
+            };
+            let rule = s.rule.id.clone();
+            s.facts.set(name, subject, v, &rule);
+            Ok(())
+        })
+    });
+    fn readable(s: &RunState, name: &str) -> RhaiResult<()> {
+        if !s.rule.needs.iter().chain(&s.rule.derives).any(|n| n == name) {
+            return err(format!("`{name}` is not in this rule's `needs`; declare it so the rule runs after the rules that derive it"));
+        }
+        if s.facts.is_tainted(name) {
+            return err(format!("fact `{name}` is unreliable: a rule that derives it failed"));
+        }
+        Ok(())
+    }
+    engine.register_fn("fact", |name: &str, subject: &str| {
+        state(|s| {
+            readable(s, name)?;
+            Ok(tri(s.facts.get(name, subject)))
+        })
+    });
+    engine.register_fn("fact", |name: &str| {
+        state(|s| {
+            readable(s, name)?;
+            Ok(tri(s.facts.any(name)))
+        })
+    });
+    engine.register_fn("subjects", |name: &str| {
+        state(|s| {
+            readable(s, name)?;
+            Ok(s.facts.subjects(name, Some(true)).into_iter().map(Dynamic::from).collect::<Array>())
+        })
+    });
+    engine.register_fn("unknown_subjects", |name: &str| {
+        state(|s| {
+            readable(s, name)?;
+            Ok(s.facts.subjects(name, None).into_iter().map(Dynamic::from).collect::<Array>())
+        })
+    });
+
+    // Findings and assessments.
+    engine.register_fn("finding", |path: &str, opts: Map| state(|s| emit(s, path, opts, FindingKind::Violation)));
+    engine.register_fn("ask", |path: &str, opts: Map| state(|s| emit(s, path, opts, FindingKind::Assessment)));
+    engine.register_fn("assessment", |subject: &str| {
+        state(|s| {
+            let rule = &s.rule.id;
+            let found = s.view.loaded.scenario.assessments.iter().rev().find(|a| {
+                &a.rule == rule
+                    && match (&a.party, &a.asset) {
+                        (None, None) => subject.is_empty(),
+                        (p, x) => p.as_deref() == Some(subject) || x.as_deref() == Some(subject),
+                    }
+            });
+            Ok(found.map(|a| Dynamic::from(crate::scenario::model::name_of(&a.conclusion))).unwrap_or(Dynamic::UNIT))
+        })
+    });
+    engine
+}
+
+fn text_field(opts: &Map, key: &str) -> RhaiResult<Option<String>> {
+    match opts.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_string() => Ok(Some(v.clone().into_string().unwrap_or_default())),
+        Some(v) => err(format!("`{key}` must be a string, got {}", v.type_name())),
+    }
+}
+
+/// Record a finding of the running rule after checking what the script passed.
+fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> RhaiResult<()> {
+    const KEYS: &[&str] = &["sv", "en", "because", "severity", "kind", "subject", "question"];
+    if let Some(k) = opts.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return err(format!("unknown finding option `{k}` (known: {})", KEYS.join(", ")));
+    }
+    let (Some(sv), Some(en)) = (text_field(&opts, "sv")?, text_field(&opts, "en")?) else {
+        return err("a finding needs a message in both `sv` and `en`");
+    };
+    let kind = match text_field(&opts, "kind")? {
+        Some(k) => FindingKind::parse(&k).map_or_else(|| err(format!("unknown finding kind `{k}`")), Ok)?,
+        None => default_kind,
+    };
+    let max = s.rule.severity;
+    let cap = if kind == FindingKind::Violation { max } else { max.max(Severity::Major) };
+    let severity = match text_field(&opts, "severity")? {
+        Some(x) => {
+            let sev = Severity::parse(&x).map_or_else(|| err(format!("unknown severity `{x}`")), Ok)?;
+            if sev < max {
+                return err(format!("severity `{x}` is above this rule's `{}`", max.as_str()));
+            }
+            sev
+        }
+        None => cap,
+    };
+    let question = match opts.get("question") {
+        None => None,
+        Some(q) => match q.clone().try_cast::<Map>() {
+            Some(m) => match (text_field(&m, "sv")?, text_field(&m, "en")?) {
+                (Some(sv), Some(en)) => Some(Text::new(sv, en)),
+                _ => return err("`question` needs `sv` and `en`"),
+            },
+            None => return err("`question` must be a map #{ sv: …, en: … }"),
+        },
+    };
+    if kind == FindingKind::Assessment && question.is_none() {
+        return err("an assessment finding needs a `question` #{ sv: …, en: … }");
+    }
+    let because = match opts.get("because") {
+        None => Vec::new(),
+        Some(v) => match v.clone().try_cast::<Array>() {
+            Some(a) => a.into_iter().map(|x| x.into_string().or_else(|t| err(format!("`because` holds strings, got {t}")))).collect::<RhaiResult<_>>()?,
+            None => return err("`because` must be an array of fact names and rule ids"),
+        },
+    };
+    let subject = text_field(&opts, "subject")?;
+    let loaded = &s.view.loaded;
+    // A finding may name a field that was left out (`…staff.security_cleared`), so a path
+    // counts if it or one of its two nearest ancestors exists; a typo further up fails.
+    let parent = crate::scenario::spans::parent_path(path);
+    let grandparent = parent.and_then(crate::scenario::spans::parent_path);
+    let known = |p: Option<&str>| p.is_some_and(|p| loaded.spans.contains(p) || p.is_empty());
+    if !(known(Some(path)) || known(parent) || known(grandparent)) {
+        return err(format!("no path `{path}` in the scenario"));
+    }
+    let (line, column) = loaded.file.line_col(loaded.spans.label_span(path).start);
+    s.findings.push(Finding {
+        rule: s.rule.id.clone(),
+        severity,
+        kind,
+        message: Text::new(sv, en),
+        question,
+        path: path.to_string(),
+        line,
+        column,
+        because,
+        subject,
+        waived_by: None,
+    });
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! granska checks a proposal to outsource public-sector IT in Sweden against the law in force
+//! on its decision date.
+//!
+//! Data flows one way:
+//! `cli → app → {scenario, rulebook} → eval → explain → report`, with `source`, `lang`,
+//! `diag` and `schemacheck` as leaves that serve every module. The engine knows no law: all
+//! legal knowledge is in the rulebook (`rules/`), which is embedded in the binary.
+
+pub mod app;
+pub mod cli;
+pub mod diag;
+pub mod eval;
+pub mod explain;
+pub mod lang;
+pub mod report;
+pub mod rulebook;
+pub mod ruletest;
+pub mod scenario;
+pub mod schemacheck;
+pub mod source;

@@ -1,0 +1,180 @@
+//! The stable, versioned JSON model of an evaluation: the base of every machine format.
+//!
+//! Envelope (`granska check --format json`):
+//! ```json
+//! { "schema": "granska/check/v1",
+//!   "tool": { "name": "granska", "version": "…" },
+//!   "results": [ Result, … ],          // one per scenario, in input order
+//!   "summary": { "files": n, "invalid": n, "verdicts": { "BLOCKED": n, … } } }
+//! ```
+//! A `Result` is either `{ "file", "status": "evaluated", "scenario_id", "title", "as_of",
+//! "as_of_source", "verdict", "counts", "findings", "facts", "waivers", "rule_errors",
+//! "receipt" }` or `{ "file", "status": "invalid", "problems": [ … ] }`.
+//! Findings are sorted by severity, rule id and path; every list is deterministic.
+//! Fields are only ever added within v1, never renamed or removed.
+
+use serde::Serialize;
+
+use crate::diag::Problems;
+use crate::eval::outcome::{FactValue, Receipt, WaiverDecision};
+use crate::eval::{Evaluation, Finding};
+use crate::lang::Text;
+use crate::rulebook::{Citation, Rulebook, Severity};
+
+pub const SCHEMA: &str = "granska/check/v1";
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub fn tool() -> Tool {
+    Tool { name: "granska", version: env!("CARGO_PKG_VERSION") }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ResultModel<'a> {
+    Evaluated(EvaluatedModel<'a>),
+    Invalid(InvalidModel),
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvaluatedModel<'a> {
+    pub file: &'a str,
+    pub scenario_id: &'a str,
+    pub title: Option<&'a str>,
+    pub as_of: &'a str,
+    pub as_of_source: &'a str,
+    pub verdict: &'static str,
+    pub counts: Counts,
+    pub findings: Vec<FindingModel<'a>>,
+    pub facts: &'a [FactValue],
+    pub waivers: &'a [WaiverDecision],
+    pub rule_errors: Vec<RuleErrorModel<'a>>,
+    pub receipt: &'a Receipt,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Counts {
+    pub blocker: usize,
+    pub major: usize,
+    pub minor: usize,
+    pub info: usize,
+    pub waived: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingModel<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub kind: &'static str,
+    pub title: Option<&'a Text>,
+    pub message: &'a Text,
+    pub question: Option<&'a Text>,
+    pub help: Option<&'a Text>,
+    pub citations: &'a [Citation],
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub because: &'a [String],
+    pub subject: Option<&'a str>,
+    pub waived: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RuleErrorModel<'a> {
+    pub rule: &'a str,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvalidModel {
+    pub file: String,
+    pub problems: Vec<ProblemModel>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProblemModel {
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+pub fn counts(e: &Evaluation) -> Counts {
+    Counts {
+        blocker: e.count(Severity::Blocker),
+        major: e.count(Severity::Major),
+        minor: e.count(Severity::Minor),
+        info: e.count(Severity::Info),
+        waived: e.findings.iter().filter(|f| !f.stands()).count(),
+    }
+}
+
+pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook) -> FindingModel<'a> {
+    let meta = rulebook.rule(&f.rule).map(|r| &r.meta);
+    FindingModel {
+        rule: &f.rule,
+        severity: f.severity,
+        kind: f.kind.as_str(),
+        title: meta.map(|m| &m.title),
+        message: &f.message,
+        question: f.question.as_ref(),
+        help: meta.and_then(|m| m.help.as_ref()),
+        citations: meta.map(|m| m.citations.as_slice()).unwrap_or(&[]),
+        path: &f.path,
+        line: f.line,
+        column: f.column,
+        because: &f.because,
+        subject: f.subject.as_deref(),
+        waived: !f.stands(),
+    }
+}
+
+pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'a> {
+    ResultModel::Evaluated(EvaluatedModel {
+        file: &e.file,
+        scenario_id: &e.scenario_id,
+        title: e.title.as_deref(),
+        as_of: &e.as_of,
+        as_of_source: &e.as_of_source,
+        verdict: e.verdict.as_str(),
+        counts: counts(e),
+        findings: e.findings.iter().map(|f| finding(f, rulebook)).collect(),
+        facts: &e.facts,
+        waivers: &e.waivers,
+        rule_errors: e
+            .errors()
+            .map(|(o, err)| RuleErrorModel { rule: &o.rule, message: &err.message, file: &err.file, line: err.line, column: err.column })
+            .collect(),
+        receipt: &e.receipt,
+    })
+}
+
+pub fn invalid(file: &str, problems: &Problems) -> ResultModel<'static> {
+    ResultModel::Invalid(InvalidModel {
+        file: file.to_string(),
+        problems: problems
+            .0
+            .iter()
+            .map(|p| {
+                let loc = p.location();
+                ProblemModel {
+                    code: p.code.clone(),
+                    message: p.message.clone(),
+                    help: p.help.clone(),
+                    file: loc.as_ref().map(|l| l.0.clone()),
+                    line: p.span.and(loc.as_ref().map(|l| l.1)),
+                    column: p.span.and(loc.as_ref().map(|l| l.2)),
+                }
+            })
+            .collect(),
+    })
+}

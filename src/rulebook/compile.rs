@@ -1,0 +1,86 @@
+//! Compiling rule scripts once per process, in a sandboxed Rhai engine: no files, network,
+//! clock or environment; limits on work, depth and size; strict variables.
+
+use std::sync::Arc;
+
+use rhai::{Engine, ParseError, Position};
+
+use crate::diag::Problem;
+use crate::source::{SourceFile, Span};
+
+/// Limits for one rule run. Each says why it has its value.
+pub mod limits {
+    /// Enough for a rule that walks 30 assets × 40 parties × their access lists several
+    /// times; an endless loop hits it within milliseconds.
+    pub const MAX_OPERATIONS: u64 = 1_000_000;
+    /// Rules call helpers, helpers call helpers; 32 is far beyond honest use.
+    pub const MAX_CALL_LEVELS: usize = 32;
+    pub const MAX_EXPR_DEPTH: usize = 64;
+    pub const MAX_FN_EXPR_DEPTH: usize = 32;
+    /// Messages are sentences, not documents.
+    pub const MAX_STRING_BYTES: usize = 64 * 1024;
+    pub const MAX_ARRAY_ITEMS: usize = 100_000;
+    pub const MAX_MAP_ENTRIES: usize = 10_000;
+    /// Wall clock per rule run; a pre-commit hook cannot wait for a stuck rule.
+    pub const MAX_MILLIS: u64 = 500;
+}
+
+/// The sandboxed engine with limits but without granska's functions; compiling needs no more.
+/// `Engine::new_raw` has no packages at all, so the clock (`timestamp`) never comes in.
+pub fn base_engine() -> Engine {
+    use rhai::packages::{
+        BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage, CorePackage,
+        LogicPackage, MoreStringPackage, Package,
+    };
+    let mut engine = Engine::new_raw();
+    for module in [
+        CorePackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicIteratorPackage::new().as_shared_module(),
+        BasicStringPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+    ] {
+        engine.register_global_module(module);
+    }
+    engine
+        .set_max_operations(limits::MAX_OPERATIONS)
+        .set_max_call_levels(limits::MAX_CALL_LEVELS)
+        .set_max_expr_depths(limits::MAX_EXPR_DEPTH, limits::MAX_FN_EXPR_DEPTH)
+        .set_max_string_size(limits::MAX_STRING_BYTES)
+        .set_max_array_size(limits::MAX_ARRAY_ITEMS)
+        .set_max_map_size(limits::MAX_MAP_ENTRIES)
+        .set_strict_variables(true)
+        .set_fail_on_invalid_map_property(true)
+        .set_max_strings_interned(0)
+        .disable_symbol("eval")
+        .disable_symbol("import")
+        .on_print(|_| {})
+        .on_debug(|_, _, _| {});
+    engine
+}
+
+/// Compile one script; a syntax error points at its line and column in the file.
+pub fn compile(engine: &Engine, file: &Arc<SourceFile>) -> Result<rhai::AST, Problem> {
+    let mut ast = engine.compile(&*file.text).map_err(|e| syntax_problem(file, &e))?;
+    ast.set_source(file.name.clone());
+    Ok(ast)
+}
+
+fn syntax_problem(file: &Arc<SourceFile>, e: &ParseError) -> Problem {
+    let span = position_span(file, e.position());
+    Problem::new("granska::rule::syntax", format!("Rhai syntax error: {}", e.err_type()))
+        .at(file, span)
+        .label("here")
+        .help("see rules/README.md for the rule language")
+}
+
+/// A Rhai position (line, column in characters) as a byte span in the file.
+pub fn position_span(file: &SourceFile, pos: Position) -> Span {
+    match (pos.line(), pos.position()) {
+        (Some(line), col) => Span::new(file.offset_of(line, col.unwrap_or(1)), 1),
+        _ => Span::new(0, 1),
+    }
+}

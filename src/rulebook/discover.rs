@@ -1,0 +1,166 @@
+//! Where rule files come from: the standard rulebook embedded in the binary, and `--rules`
+//! folders on disk. Both are read through one [`Tree`] so that everything downstream is the
+//! same for built-in and local rules.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+
+use crate::diag::Problem;
+use crate::scenario::parse::{read_source, source_from_bytes};
+use crate::source::SourceFile;
+
+static BUILTIN_RULES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+static BUILTIN_SCENARIOS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/scenarios");
+
+/// A folder of rules: the embedded standard rulebook or a directory.
+#[derive(Debug, Clone)]
+pub enum Tree {
+    Builtin,
+    Dir(PathBuf),
+}
+
+/// What one file in a rule tree is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Rule { area: String },
+    Lib,
+    Data,
+    Facts,
+    Tests,
+}
+
+#[derive(Debug, Clone)]
+pub struct TreeFile {
+    pub role: Role,
+    /// Path relative to the tree root, with `/`.
+    pub rel: String,
+    pub file: Arc<SourceFile>,
+}
+
+impl Tree {
+    pub fn label(&self) -> String {
+        match self {
+            Tree::Builtin => "builtin".into(),
+            Tree::Dir(d) => d.display().to_string(),
+        }
+    }
+
+    /// Every file of the tree that the rulebook uses, sorted by relative path.
+    pub fn files(&self) -> Result<Vec<TreeFile>, Problem> {
+        let mut rels = Vec::new();
+        match self {
+            Tree::Builtin => collect_builtin(&BUILTIN_RULES, &mut rels),
+            Tree::Dir(root) => {
+                if !root.is_dir() {
+                    return Err(Problem::new("granska::rules::dir", format!("{} is not a folder", root.display())));
+                }
+                collect_dir(root, root, &mut rels)
+                    .map_err(|e| Problem::new("granska::io", format!("cannot read {}: {e}", root.display())))?;
+            }
+        }
+        rels.sort();
+        let mut out = Vec::new();
+        for rel in rels {
+            let Some(role) = role_of(&rel) else { continue };
+            let file = self.read(&rel)?;
+            out.push(TreeFile { role, rel, file });
+        }
+        Ok(out)
+    }
+
+    pub fn read(&self, rel: &str) -> Result<Arc<SourceFile>, Problem> {
+        match self {
+            Tree::Builtin => {
+                let f = BUILTIN_RULES
+                    .get_file(rel)
+                    .ok_or_else(|| Problem::new("granska::io", format!("no built-in rule file {rel}")))?;
+                let name = format!("builtin:rules/{rel}");
+                source_from_bytes(&name, Path::new(&name), f.contents().to_vec())
+            }
+            Tree::Dir(root) => read_source(&root.join(rel)),
+        }
+    }
+}
+
+/// A scenario file named by a test case: on disk, or (for built-in tests) in the embedded
+/// `rules/` and `scenarios/` folders, resolved like a relative path from the repository root.
+pub fn read_builtin_repo_file(repo_rel: &str) -> Option<Arc<SourceFile>> {
+    let (dir, rest) = if let Some(r) = repo_rel.strip_prefix("rules/") {
+        (&BUILTIN_RULES, r)
+    } else if let Some(r) = repo_rel.strip_prefix("scenarios/") {
+        (&BUILTIN_SCENARIOS, r)
+    } else {
+        return None;
+    };
+    let f = dir.get_file(rest)?;
+    let name = format!("builtin:{repo_rel}");
+    source_from_bytes(&name, Path::new(&name), f.contents().to_vec()).ok()
+}
+
+/// The built-in worked scenarios (for `check` without arguments outside a repository).
+pub fn builtin_scenarios() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = BUILTIN_SCENARIOS
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "yaml"))
+        .map(|f| (f.path().display().to_string(), f.contents().to_vec()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn role_of(rel: &str) -> Option<Role> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = *parts.last()?;
+    match parts.as_slice() {
+        ["lib", n] if n.ends_with(".rhai") => Some(Role::Lib),
+        ["data", n] if n.ends_with(".yaml") => Some(Role::Data),
+        [_, "tests", n] if n.ends_with(".yaml") => Some(Role::Tests),
+        _ if name == "facts.yaml" && parts.len() <= 2 => Some(Role::Facts),
+        [area, n] if n.ends_with(".rhai") && *area != "tests" => Some(Role::Rule { area: area.to_string() }),
+        _ => None,
+    }
+}
+
+fn collect_builtin(dir: &Dir<'_>, out: &mut Vec<String>) {
+    for f in dir.files() {
+        out.push(f.path().to_string_lossy().replace('\\', "/"));
+    }
+    for d in dir.dirs() {
+        collect_builtin(d, out);
+    }
+}
+
+fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect_dir(root, &path, out)?;
+        } else if kind.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles() {
+        assert_eq!(role_of("gdpr/gdpr-x.rhai"), Some(Role::Rule { area: "gdpr".into() }));
+        assert_eq!(role_of("lib/pd.rhai"), Some(Role::Lib));
+        assert_eq!(role_of("data/eu-eea.yaml"), Some(Role::Data));
+        assert_eq!(role_of("gdpr/tests/t.yaml"), Some(Role::Tests));
+        assert_eq!(role_of("gdpr/tests/scenarios/s.yaml"), None);
+        assert_eq!(role_of("facts.yaml"), Some(Role::Facts));
+        assert_eq!(role_of("osl/facts.yaml"), Some(Role::Facts));
+        assert_eq!(role_of("README.md"), None);
+    }
+}
