@@ -13,7 +13,12 @@
 //! foreign parents, all access levels, security-classified and security-sensitive assets,
 //! special-category data, missing and present agreements, analyses (some dated after the
 //! decision), consultations, assessments and waivers — and, in a small share of cases,
-//! facts left out entirely so that rules must report them as unknown.
+//! facts left out entirely so that rules must report them as unknown. About a quarter of
+//! the scenarios are *careful* (every fact stated, EU/EEA only, agreements, analyses and
+//! samråd in place), so the verdicts are mixed rather than all BLOCKED, and about one in ten
+//! is *concentrated* (every critical asset with one supplier, no exit agreement). Checked
+//! against the standard rulebook as it stood when this was written, a corpus of 150 gave
+//! 77 BLOCKED, 59 CONDITIONAL and 14 CLEAR, with every rule firing in at least one file.
 //!
 //! Every id is unique within a file and every reference resolves (`access[].asset`,
 //! `analyses[].assets`, `assessments[].party`/`.asset`). Rule ids used in `assessments`
@@ -32,6 +37,9 @@ use std::path::Path;
 pub const ASSETS: usize = 30;
 /// Number of top-level suppliers per generated scenario.
 pub const SUPPLIERS: usize = 10;
+/// In a *concentrated* scenario, the assets `0..CORE` are the only critical ones, and only the
+/// first supplier reaches them.
+const CORE: usize = 5;
 
 /// Rule ids that `assessments[].rule` may name (must exist in the loaded rulebook).
 pub const ASSESSMENT_RULES: &[&str] = &["OSL-DISCLOSURE-SECRECY-ASSESSMENT"];
@@ -272,6 +280,10 @@ struct Generator {
     /// agreements and analyses in place. They keep the verdicts varied (not everything is
     /// BLOCKED) and exercise the "nothing to report" paths of the rules.
     careful: bool,
+    /// About one in ten scenarios put every critical asset (the first [`CORE`]) with the first
+    /// supplier and nobody else, without an exit agreement: supplier concentration.
+    concentrated: bool,
+    org_kind: &'static str,
     assets: Vec<Asset>,
     party_ids: Vec<String>,
 }
@@ -302,12 +314,15 @@ impl Generator {
     fn new(index: usize) -> Self {
         let mut rng = Rng::new(index as u64);
         let careful = rng.chance(25);
+        let concentrated = rng.chance(10);
         Generator {
             index,
             rng,
             out: String::with_capacity(24 * 1024),
             decision_day: 0,
             careful,
+            concentrated,
+            org_kind: "municipality",
             assets: Vec::new(),
             party_ids: Vec::new(),
         }
@@ -374,6 +389,7 @@ impl Generator {
 
     fn organisation(&mut self) {
         let kind = *self.rng.pick(ORG_TYPES);
+        self.org_kind = kind;
         let name = match kind {
             "municipality" => format!("{} kommun", self.rng.pick(ORG_NAMES)),
             "region" => format!("Region {}", self.rng.pick(ORG_NAMES).trim_end_matches('s')),
@@ -434,7 +450,10 @@ impl Generator {
                     if self.omit(3) {
                         continue; // one aspect left out now and then
                     }
-                    let v = self.rng.below(5);
+                    let mut v = self.rng.below(5);
+                    if self.concentrated && n >= CORE && aspect == "availability" {
+                        v = v.min(2); // not critical
+                    }
                     let _ = writeln!(self.out, "      {aspect}: {v}");
                 }
             }
@@ -499,8 +518,8 @@ impl Generator {
                 sensitive = sensitive || self.rng.chance(8);
                 let _ = writeln!(self.out, "    security_sensitive: {sensitive}");
             }
-            if !self.omit(6) {
-                let v = self.rng.chance(25);
+            if !self.omit(6) || self.concentrated {
+                let v = if self.concentrated { n < CORE } else { self.rng.chance(25) };
                 let _ = writeln!(self.out, "    critical_service: {v}");
             }
             self.assets.push(Asset { id, classified, sensitive });
@@ -553,15 +572,34 @@ impl Generator {
         let _ = writeln!(self.out, "{ind}services: {}", flow(&services));
 
         // Access: 1–6 distinct assets (sometimes left out entirely = unknown).
-        let mut reaches_classified = false;
         let mut reaches_sensitive = false;
         if !self.omit(3) {
             let k = 1 + self.rng.below(6);
-            let picks = self.rng.sample(ASSETS, k);
-            let _ = writeln!(self.out, "{ind}access:");
+            let mut picks = self.rng.sample(ASSETS, k);
+            if self.careful && country != "SE" {
+                // A careful organisation keeps security-sensitive assets with Swedish parties.
+                picks.retain(|&a| !self.assets[a].sensitive);
+            }
+            if self.concentrated {
+                if id == "s01" {
+                    for a in 0..CORE {
+                        if !picks.contains(&a) {
+                            picks.push(a);
+                        }
+                    }
+                    picks.sort_unstable();
+                } else if !id.starts_with("s01-") {
+                    picks.retain(|&a| a >= CORE);
+                }
+            }
+            if picks.is_empty() {
+                // Nothing left to reach: say so explicitly (an empty list, not "unknown").
+                let _ = writeln!(self.out, "{ind}access: []");
+            } else {
+                let _ = writeln!(self.out, "{ind}access:");
+            }
             for a in picks {
                 let asset = self.assets[a].id.clone();
-                reaches_classified |= self.assets[a].classified;
                 reaches_sensitive |= self.assets[a].sensitive;
                 let mut fields = vec![format!("asset: {asset}")];
                 if !self.omit(4) {
@@ -578,8 +616,9 @@ impl Generator {
                     fields.push(format!("from: {}", flow(&from)));
                 }
                 if !self.omit(6) {
-                    let mut storage = vec![if self.rng.chance(70) { "SE" } else { self.country() }];
-                    if self.rng.chance(20) {
+                    let home = self.rng.chance(70) || (self.careful && self.assets[a].sensitive);
+                    let mut storage = vec![if home { "SE" } else { self.country() }];
+                    if self.rng.chance(20) && !(self.careful && self.assets[a].sensitive) {
                         let c = self.country();
                         if !storage.contains(&c) {
                             storage.push(c);
@@ -600,8 +639,17 @@ impl Generator {
             let certs: Vec<&str> = self.rng.sample(CERTIFICATIONS.len(), k).into_iter().map(|j| CERTIFICATIONS[j]).collect();
             let _ = writeln!(self.out, "{ind}certifications: {}", flow(&certs));
         }
-        if self.careful || self.rng.chance(80) {
-            let k = if self.careful { 4 + self.rng.below(6) } else { self.rng.below(7) };
+        if self.careful {
+            // The basic set (the first seven) plus some of the rest.
+            let mut ms: Vec<&str> = MEASURES[..7].to_vec();
+            for m in &MEASURES[7..] {
+                if self.rng.chance(50) {
+                    ms.push(m);
+                }
+            }
+            let _ = writeln!(self.out, "{ind}measures: {}", flow(&ms));
+        } else if self.rng.chance(80) {
+            let k = self.rng.below(7);
             let ms: Vec<&str> = self.rng.sample(MEASURES.len(), k).into_iter().map(|j| MEASURES[j]).collect();
             let _ = writeln!(self.out, "{ind}measures: {}", flow(&ms));
         }
@@ -612,7 +660,7 @@ impl Generator {
             [
                 ("data_processing", 100),
                 ("confidentiality", 100),
-                ("security_protection", if reaches_classified { 100 } else { 0 }),
+                ("security_protection", if reaches_sensitive { 100 } else { 0 }),
                 ("transfer_scc", 0),
                 ("transfer_bcr", 0),
                 ("exit", 90),
@@ -628,7 +676,7 @@ impl Generator {
             ]
         };
         for (kind, p) in menu {
-            if !self.rng.chance(p) {
+            if !self.rng.chance(p) || (self.concentrated && id == "s01" && kind == "exit") {
                 continue;
             }
             let mut fields = vec![format!("kind: {kind}")];
@@ -671,7 +719,7 @@ impl Generator {
         let mut rows: Vec<String> = Vec::new();
         for kind in ANALYSES {
             let p = match *kind {
-                _ if self.careful => 95,
+                _ if self.careful => 100,
                 "risk_analysis" | "information_classification" => 70,
                 "special_security_assessment" | "transfer_impact_assessment" => 25,
                 _ => 50,
@@ -683,7 +731,7 @@ impl Generator {
             if !self.omit(4) {
                 // Mostly before the decision; 10 % after it (too late to count).
                 let late = !self.careful && self.rng.chance(10);
-                let d = if late { self.day_before(-200, -1) } else { self.day_before(1, 700) };
+                let d = if late { self.day_before(-200, -1) } else { self.day_before(1, if self.careful { 700 } else { 1200 }) };
                 fields.push(format!("date: {d}"));
             }
             if !self.careful && self.rng.chance(20) {
@@ -704,8 +752,10 @@ impl Generator {
     fn consultations(&mut self) {
         let mut rows: Vec<String> = Vec::new();
         if self.careful {
-            // A careful operator has consulted the supervisory authority.
-            let authority = *self.rng.pick(&["sakerhetspolisen", "lansstyrelsen"]);
+            // A careful operator has notified and consulted its supervisory authority.
+            let authority = if self.org_kind == "state_agency" { "sakerhetspolisen" } else { "lansstyrelsen" };
+            let n = self.day_before(400, 1500);
+            rows.push(format!("{{ authority: {authority}, kind: notification, date: {n}, outcome: no_objection }}"));
             let d = self.day_before(10, 200);
             rows.push(format!("{{ authority: {authority}, kind: consultation, date: {d}, outcome: no_objection }}"));
         } else {

@@ -75,7 +75,7 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.file.as_ref().map(|f| &f.text as &dyn SourceCode)
+        self.file.as_ref().map(|f| &**f as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -161,7 +161,7 @@ impl fmt::Debug for NamedProblem<'_> {
 impl fmt::Display for NamedProblem<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.0.location(), self.0.span) {
-            (Some((file, line, col)), Some(_)) => write!(f, "{file}:{line}:{col}: {}", self.0.message),
+            (Some(_), Some(_)) => write!(f, "{}", self.0.message),
             (Some((file, _, _)), None) => write!(f, "{file}: {}", self.0.message),
             _ => write!(f, "{}", self.0.message),
         }

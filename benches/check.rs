@@ -1,0 +1,81 @@
+//! Criterion benchmarks for the figures the issues ask for:
+//! - `rulebook/load_compile`: load and compile the embedded standard rulebook;
+//! - `scenario/transportstyrelsen`: parse, validate and evaluate the seed's case in-process;
+//! - `process/check_one`: the whole binary on one scenario (start, load, compile, evaluate,
+//!   print) — what a pre-commit hook pays;
+//! - `batch/check_1000`: the binary on a folder of 1,000 generated scenarios (30 assets,
+//!   10 suppliers with 0–3 subcontractors each), all cores.
+//! Parse-vs-evaluate shares come from `scenario/parse_validate` vs `scenario/evaluate`.
+
+#[path = "generate.rs"]
+mod generate;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use granska::eval::Evaluator;
+use granska::rulebook::{Rulebook, Tree};
+use granska::scenario;
+use granska::source::SourceFile;
+
+fn rulebook() -> Arc<Rulebook> {
+    Arc::new(Rulebook::load(&[Tree::Builtin]).expect("the standard rulebook loads"))
+}
+
+fn load_compile(c: &mut Criterion) {
+    c.bench_function("rulebook/load_compile", |b| b.iter(|| Evaluator::new(rulebook())));
+}
+
+fn one_scenario(c: &mut Criterion) {
+    let rules = rulebook();
+    let evaluator = Evaluator::new(rules.clone());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/transportstyrelsen-2015.yaml");
+    let text = std::fs::read_to_string(&path).expect("seed scenario");
+    let generated = generate::scenario(7);
+    c.bench_function("scenario/parse_validate", |b| {
+        b.iter(|| {
+            let file = Arc::new(SourceFile::new("g.yaml", "g.yaml", generated.clone()));
+            scenario::load_source(file, rules.as_ref()).expect("valid")
+        })
+    });
+    let loaded = Arc::new(scenario::load_source(Arc::new(SourceFile::new("g.yaml", "g.yaml", generated.clone())), rules.as_ref()).expect("valid"));
+    c.bench_function("scenario/evaluate", |b| b.iter(|| evaluator.evaluate(loaded.clone(), None)));
+    c.bench_function("scenario/transportstyrelsen", |b| {
+        b.iter(|| {
+            let file = Arc::new(SourceFile::new("t.yaml", &path, text.clone()));
+            let loaded = Arc::new(scenario::load_source(file, rules.as_ref()).expect("valid"));
+            evaluator.evaluate(loaded, None)
+        })
+    });
+}
+
+fn process(c: &mut Criterion) {
+    let exe = env!("CARGO_BIN_EXE_granska");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/transportstyrelsen-2015.yaml");
+    let mut group = c.benchmark_group("process");
+    group.sample_size(20);
+    group.bench_function("check_one", |b| {
+        b.iter(|| {
+            let out = Command::new(exe).arg("check").arg(&scenario).env("NO_COLOR", "1").output().expect("runs");
+            assert!(out.status.code().is_some_and(|c| c == 0 || c == 1));
+        })
+    });
+    group.finish();
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate::write_corpus(dir.path(), 1000).expect("corpus");
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.bench_function("check_1000", |b| {
+        b.iter(|| {
+            let out = Command::new(exe).arg("check").arg(dir.path()).arg("--format").arg("json").output().expect("runs");
+            assert!(out.status.code().is_some_and(|c| c != 2), "corpus must be valid: {}", String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(2000)]));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load_compile, one_scenario, process);
+criterion_main!(benches);
