@@ -36,7 +36,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Export the explanation graph.
     Graph(GraphArgs),
-    /// Work with the rulebook: list, show, test.
+    /// Write a decision report for a steering group (self-contained HTML or Markdown).
+    Report(ReportArgs),
+    /// Print the JSON Schema of the scenario format (for editor completion).
+    Schema(SchemaArgs),
+    /// Write a commented starting scenario.
+    Init(InitArgs),
+    /// Work with the rulebook: list, show, test, lint, doc.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
@@ -55,16 +61,53 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
-    pub format: CheckFormat,
+    pub format: crate::report::Format,
     /// Exit 1 when a finding at or above this severity stands.
     #[arg(long, value_enum, default_value = "blocker")]
     pub fail_on: FailOn,
+    /// Compare with git revision REV: for scenario files changed since REV, which findings
+    /// are new, which are resolved, and whether the verdict changed.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub scenario: PathBuf,
+    /// Where to write the report.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Human,
-    Json,
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail if FILE is not the current schema (for CI and pre-commit).
+    #[arg(long, requires = "output")]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The file to write (default: scenario.yaml).
+    pub file: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,6 +145,8 @@ pub struct GraphArgs {
 pub enum GraphFormat {
     Dot,
     Mermaid,
+    /// An SVG drawing, laid out without Graphviz.
+    Svg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,5 +167,26 @@ pub enum RulesCommand {
         /// Only cases whose name or rule ids match REGEX.
         #[arg(long, value_name = "REGEX")]
         filter: Option<String>,
+        /// Fail when less than PERCENT of the rules are fully covered.
+        #[arg(long, value_name = "PERCENT")]
+        fail_under: Option<f64>,
+    },
+    /// Check rule files without running them.
+    Lint,
+    /// Write the rule catalogue (Markdown, one page per area, and an index).
+    Doc {
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+        /// Fail if DIR does not hold the current catalogue.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write the Rhai definitions file (.d.rhai) for editor support.
+    Defs {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Fail if FILE is not current.
+        #[arg(long)]
+        check: bool,
     },
 }

@@ -89,8 +89,7 @@ fn waiver_statuses(result: &Value) -> Vec<(String, String)> {
 // Rules that fail at run time: fail closed, INCOMPLETE, exit 3, the others still report.
 // ---------------------------------------------------------------------------------------
 
-/// A rule stuck in `loop {}` is stopped by the operations limit: INCOMPLETE, exit 3, and the
-/// other rule's finding is still reported.
+/// A rule stuck in `loop {}` makes the verdict INCOMPLETE (exit 3); the other rule still reports.
 #[test]
 fn endless_loop_makes_verdict_incomplete_and_other_findings_still_reported() {
     let run = check("endless-loop", "major-only", &[]);
@@ -119,8 +118,7 @@ fn incomplete_evaluation_exits_3_even_with_fail_on_never() {
     assert_eq!(run.code, Some(3), "{}", run.all());
 }
 
-/// Reading a property the scenario format does not define (`party.nmae`) is a rule error
-/// naming the rule, its file and line, and suggesting the real name.
+/// Reading an undefined property (`party.nmae`) fails the rule, naming rule, file, line and `name`.
 #[test]
 fn undefined_scenario_property_fails_rule_naming_rule_and_line() {
     let run = check("undefined-property", "major-only", &[]);
@@ -137,6 +135,70 @@ fn undefined_scenario_property_fails_rule_naming_rule_and_line() {
     assert_eq!(result["rule_errors"][0]["line"], 12);
 }
 
+/// A fact whose deriving rule failed cannot be read: its readers fail too (fail closed).
+#[test]
+fn fact_from_failed_rule_makes_its_readers_fail() {
+    let (code, result) = check_json("tainted-fact", "major-only", &[]);
+    assert_eq!(code, Some(3), "{result}");
+    let errors = result["rule_errors"].as_array().unwrap();
+    let reader = errors.iter().find(|e| e["rule"] == "T-READER").unwrap_or_else(|| panic!("T-READER did not fail: {result}"));
+    assert!(reader["message"].as_str().unwrap().contains("unreliable"), "{reader}");
+    assert_eq!(reader["line"], 13);
+    assert!(errors.iter().any(|e| e["rule"] == "T-DERIVER"), "{result}");
+    assert_eq!(rules_fired(&result), vec!["T-ISMS"]);
+}
+
+/// A slow rule is stopped by the 500 ms wall clock: INCOMPLETE, exit 3, the other rule still reports.
+#[test]
+fn slow_rule_is_stopped_by_wall_clock_limit() {
+    let run = check("slow-rule", "major-only", &[]);
+    let all = run.all();
+    assert_eq!(run.code, Some(3), "{all}");
+    assert!(all.contains("rule T-SLOW failed to evaluate"), "{all}");
+    assert!(all.contains("[major] Testkommun has no ISMS."), "{all}");
+}
+
+/// The rule author learns that the time limit stopped the rule, not only "Script terminated".
+#[test]
+fn time_limit_error_names_the_time_limit() {
+    let run = check("slow-rule", "major-only", &[]);
+    let line = run.all().lines().find(|l| l.contains("T-SLOW failed")).unwrap_or_default().to_string();
+    assert!(line.contains("time limit"), "the error does not say a time limit was hit: {line}");
+}
+
+/// Recursion, an oversized string and `timestamp()` are each a located rule error, never a crash.
+#[test]
+fn sandbox_limits_and_missing_clock_fail_closed() {
+    let (code, result) = check_json("sandbox", "major-only", &[]);
+    assert_eq!(code, Some(3), "{result}");
+    assert_eq!(result["verdict"], "INCOMPLETE");
+    assert_eq!(rules_fired(&result), vec!["T-ISMS"]);
+    let mut errors: Vec<(String, u64)> = result["rule_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["rule"].as_str().unwrap().to_string(), e["line"].as_u64().unwrap()))
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![("T-BIG-STRING".to_string(), 13), ("T-CLOCK".to_string(), 12), ("T-RECURSION".to_string(), 15)],
+        "{result}"
+    );
+    let clock = result["rule_errors"].as_array().unwrap().iter().find(|e| e["rule"] == "T-CLOCK").unwrap();
+    assert!(clock["message"].as_str().unwrap().contains("timestamp"), "{clock}");
+}
+
+/// `eval` is not part of the rule language: a rule that uses it does not compile.
+#[test]
+fn eval_is_disabled_at_compile_time() {
+    let run = check("eval-disabled", "clean", &[]);
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(all.contains("╭─[tests/fixtures/rules/eval-disabled/test/t-eval.rhai:11:9]"), "{all}");
+    assert!(all.contains("'eval' is disabled"), "{all}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Broken rulebooks: exit 2, located in the .rhai file, before any scenario is judged.
 // ---------------------------------------------------------------------------------------
@@ -151,8 +213,7 @@ fn rhai_syntax_error_names_rule_file_line_and_column() {
     assert!(all.contains("╭─[tests/fixtures/rules/syntax-error/test/t-broken.rhai:13:18]"), "{all}");
 }
 
-/// Bad metadata (an unknown key, no citation, a date that does not exist) is each reported at
-/// its `//!` line, all in one run.
+/// Bad metadata (unknown key, no citation, 2019-02-29) is reported at each `//!` line in one run.
 #[test]
 fn bad_metadata_points_at_each_metadata_line() {
     let run = check("bad-metadata", "clean", &[]);
@@ -178,8 +239,7 @@ fn bad_metadata_label_does_not_mention_the_scenario_format() {
     );
 }
 
-/// Three rules that need each other's facts in a ring are a rulebook error naming all three;
-/// the rule outside the ring is not named.
+/// A needs/derives cycle of three rules is a rulebook error naming all three (and no other).
 #[test]
 fn dependency_cycle_names_all_three_rules() {
     let run = check("cycle", "clean", &[]);
@@ -215,8 +275,7 @@ fn broken_rulebook_stops_rules_list_too() {
 // Dated law.
 // ---------------------------------------------------------------------------------------
 
-/// A rule runs only while in force: on 2019-12-31 the old version applies, on 2020-01-01
-/// the new one — and the verdict follows.
+/// A rule runs only while in force: the old version on 2019-12-31, the new one from 2020-01-01.
 #[test]
 fn rule_not_in_force_does_not_run_either_side_of_the_boundary() {
     let (code, before) = check_json("basic", "cloud", &["--as-of", "2019-12-31"]);
@@ -282,8 +341,7 @@ fn expired_waiver_leaves_finding_standing() {
     assert_eq!(result["counts"]["major"], 1);
 }
 
-/// A waiver is judged on the date the law is applied: before it was decided it does not
-/// apply yet; after it expires it no longer does.
+/// A waiver applies from its decision date through its expiry date, judged on the law date.
 #[test]
 fn waiver_applies_only_between_its_decision_and_expiry() {
     let (_, early) = check_json("basic", "waiver-valid", &["--as-of", "2024-01-14"]);
@@ -296,8 +354,7 @@ fn waiver_applies_only_between_its_decision_and_expiry() {
     assert_eq!(waiver_statuses(&late)[0].1, "rejected_expired");
 }
 
-/// A "waiver" of a statutory (non-waivable) rule has no effect: the finding stays and the
-/// engine marks the waiver rejected_statutory.
+/// A "waiver" of a statutory rule is rejected_statutory and its finding stays.
 #[test]
 fn waiver_of_statutory_rule_is_rejected_and_finding_stays() {
     let (code, result) = check_json("basic", "waiver-statutory", &[]);
@@ -316,8 +373,7 @@ fn waiver_of_statutory_rule_is_rejected_and_finding_stays() {
 // Findings, facts and local rule folders.
 // ---------------------------------------------------------------------------------------
 
-/// A finding carries the rule's citation, the facts it rests on and the line of the exact
-/// scenario element it concerns (here a subcontractor's access, two levels down).
+/// A finding carries citation, facts and the exact line of the element it concerns.
 #[test]
 fn finding_points_at_the_line_of_the_element_it_concerns() {
     let (_, result) = check_json("basic", "blocker", &[]);
@@ -341,8 +397,7 @@ fn finding_points_at_the_line_of_the_element_it_concerns() {
     assert_eq!(rules_fired(&result), vec!["T-FOREIGN-ACCESS", "T-ISMS", "T-GOVERNANCE"]);
 }
 
-/// A rule in a `--rules` folder overrides the built-in rule with the same id, and the
-/// receipt lists the local file.
+/// A `--rules` rule overrides the built-in rule with the same id, and the receipt lists it.
 #[test]
 fn local_rule_overrides_builtin_rule_with_same_id() {
     let base = ["check", "scenarios/transportstyrelsen-2015.yaml", "--as-of", "2026-11-28", "--format", "json"];

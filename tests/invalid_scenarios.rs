@@ -121,8 +121,7 @@ fn level_out_of_range_names_line_and_range() {
     assert!(all.contains("outside 0..4"), "{all}");
 }
 
-/// An id used by an asset and by a subcontractor two levels down is reported at the second
-/// use, naming the line of the first.
+/// An id shared by an asset and a depth-2 subcontractor is reported at the second use, naming the first.
 #[test]
 fn duplicate_id_across_asset_and_deep_subcontractor_names_both_lines() {
     let all = check_invalid("duplicate-id.yaml");
@@ -176,6 +175,14 @@ fn duplicate_key_names_both_lines() {
     assert_at(&all, "duplicate-key.yaml", 8, 3);
     assert!(all.contains("key `name` appears twice"), "{all}");
     assert!(all.contains("already set on line 6"), "{all}");
+}
+
+/// A required mapping left empty is reported on its own line, not on the next key.
+#[test]
+fn empty_value_is_reported_on_its_own_line() {
+    let all = check_invalid("empty-value.yaml");
+    assert!(all.contains("`organisation` must be object"), "{all}");
+    assert_at_line(&all, "empty-value.yaml", 6);
 }
 
 /// A scenario without `granska: 1` is refused, pointing at its first line.
@@ -284,8 +291,7 @@ fn not_utf8_names_line_and_column_of_first_bad_byte() {
     assert!(all.contains("not valid UTF-8"), "{all}");
 }
 
-/// A UTF-8 byte-order mark (Notepad writes one) is not part of the first key: a valid
-/// scenario saved with a BOM is judged like the same file without it.
+/// A valid scenario saved with a UTF-8 byte-order mark (as Notepad does) is judged normally.
 #[test]
 fn byte_order_mark_is_not_part_of_the_first_key() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -330,8 +336,7 @@ fn deep_flow_nesting_is_refused_at_its_line() {
     assert!(all.contains("nesting deeper than"), "{all}");
 }
 
-/// Block mappings nested by indentation beyond the limit are refused at the line where the
-/// limit is crossed.
+/// Block mappings nested past the depth limit are refused near the line where it is crossed.
 #[test]
 fn deep_block_mapping_nesting_is_refused_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
@@ -347,8 +352,7 @@ fn deep_block_mapping_nesting_is_refused_at_its_line() {
     assert!((60..=72).contains(&line), "expected the depth error near line 68, got line {line}:\n{all}");
 }
 
-/// Block sequences nested on one line (`- - - - …`, 10 KB) must be refused like flow nesting,
-/// not overflow the stack.
+/// Block sequences nested 5,000 deep on one line (`- - - …`) are refused, not a stack overflow.
 #[test]
 fn deep_block_sequence_nesting_does_not_overflow_the_stack() {
     let tmp = tempfile::tempdir().unwrap();
@@ -358,8 +362,7 @@ fn deep_block_sequence_nesting_does_not_overflow_the_stack() {
     assert_at_line(&all, "deep-seq.yaml", 4);
 }
 
-/// Every committed invalid fixture (including ones added later) exits 2 without a panic and
-/// names itself; in JSON it is `status: invalid` with located problems.
+/// Every invalid fixture, including new ones, exits 2 and is `status: invalid` with located problems.
 #[test]
 fn every_invalid_fixture_exits_2_and_is_invalid_in_json() {
     let mut names: Vec<String> = std::fs::read_dir(invalid_dir())
@@ -416,6 +419,27 @@ fn invalid_file_among_valid_ones_exits_2_and_valid_ones_are_still_judged() {
     assert!(all.contains("3 scenarios: 1 BLOCKED, 1 CLEAR, 1 invalid"), "{all}");
 }
 
+/// Quoted values are text however they look (`'2015'`, `"123"`, `'true'`, `"NO"`), as the help text promises.
+#[test]
+fn quoted_scalars_stay_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = granska(
+        root,
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "tests/fixtures/rules/basic",
+            "--lang",
+            "en",
+            "tests/fixtures/scenarios/valid/quoted-scalars.yaml",
+        ],
+    );
+    let all = run.all();
+    assert_eq!(run.code, Some(0), "quoted values were read as numbers or booleans:\n{all}");
+    assert!(all.contains("quoted-scalars.yaml: CLEAR"), "{all}");
+}
+
 /// A path that does not exist is a usage error (exit 2) naming the path.
 #[test]
 fn missing_scenario_path_is_a_usage_error() {
@@ -424,4 +448,36 @@ fn missing_scenario_path_is_a_usage_error() {
     assert_eq!(run.code, Some(2), "{}", run.all());
     assert!(run.all().contains("no-such-file.yaml does not exist"), "{}", run.all());
     assert!(!run.all().contains("panicked"));
+}
+
+/// What users are told about each invalid fixture (code, place, message, help) is a reviewed snapshot.
+#[test]
+fn invalid_fixture_diagnostics_snapshot() {
+    let mut names: Vec<String> = std::fs::read_dir(invalid_dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    let mut all = serde_json::Map::new();
+    for name in &names {
+        let run = granska(&invalid_dir(), &["check", "--format", "json", name]);
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        let problems: Vec<Value> = json["results"][0]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let at = match (p["line"].as_u64(), p["column"].as_u64()) {
+                    (Some(l), Some(c)) => format!("{l}:{c}"),
+                    _ => "-".into(),
+                };
+                serde_json::json!({ "at": at, "code": p["code"], "message": p["message"], "help": p["help"] })
+            })
+            .collect();
+        all.insert(name.clone(), Value::Array(problems));
+    }
+    insta::with_settings!({ snapshot_path => "fixtures/snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_yaml_snapshot!("invalid_fixture_diagnostics", all);
+    });
 }

@@ -1,8 +1,6 @@
 //! `granska check`: many scenarios, one compiled rulebook, evaluated in parallel and printed
-//! in input order as they finish, chunk by chunk, so memory does not grow with the number
-//! of files.
+//! in input order chunk by chunk, so memory does not grow with the number of files.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,13 +8,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{ExitStatus, check_date, color_stdout, load_rulebook};
-use crate::cli::{CheckArgs, CheckFormat, FailOn};
-use crate::diag::{Problem, Problems, render_problems};
+use crate::cli::{CheckArgs, FailOn};
+use crate::diag::{Problem, Problems};
 use crate::eval::{Evaluation, Evaluator, Verdict};
-use crate::lang::Lang;
-use crate::report::{RenderCtx, human, model};
+use crate::report::{Render, RenderCtx, Summary, renderer};
 use crate::rulebook::Severity;
-use crate::scenario::{self, LoadedScenario};
+use crate::scenario;
 
 /// Files evaluated together before their output is written.
 const CHUNK: usize = 256;
@@ -33,101 +30,76 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     let files = scenario_files(&args.paths)?;
     let rulebook = load_rulebook(&args.rules)?;
     let evaluator = Evaluator::new(rulebook.clone());
-    let ctx = RenderCtx { rulebook: &rulebook, lang: args.rules.lang, color: color_stdout() };
-    let progress = (args.format == CheckFormat::Human && files.len() > 1 && std::io::stderr().is_terminal())
+    let render = renderer(args.format);
+    let ctx = RenderCtx { rulebook: &rulebook, lang: args.rules.lang, color: render.is_human() && color_stdout() };
+    let progress = (render.is_human() && files.len() > 1 && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(files.len() as u64));
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if args.format == CheckFormat::Json {
-        let tool = serde_json::to_string(&model::tool()).unwrap_or_default();
-        let _ = write!(out, "{{\"schema\":\"{}\",\"tool\":{tool},\"results\":[", model::SCHEMA);
-    }
+    let mut summary = Summary { files: files.len(), ..Summary::default() };
     let mut status = ExitStatus::Clear;
-    let mut verdicts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut invalid = 0;
-    let mut first = true;
+    let mut pieces = 0usize;
+    let write = |out: &mut std::io::StdoutLock<'_>, text: &str| -> bool {
+        match out.write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+            _ => true,
+        }
+    };
+    if !write(&mut out, &render.begin(&ctx)) {
+        return Ok(status);
+    }
     for chunk in files.chunks(CHUNK) {
         let done: Vec<Done> = chunk
             .par_iter()
             .map(|path| {
-                let d = check_one(path, &evaluator, &args, &ctx);
+                let d = check_one(path, &evaluator, &args, render.as_ref(), &ctx);
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
                 d
             })
             .collect();
-        if let Some(p) = &progress {
-            p.suspend(|| ());
-        }
         for d in done {
             status = status.worst(d.status);
             match d.verdict {
-                Some(v) => *verdicts.entry(v.as_str()).or_default() += 1,
-                None => invalid += 1,
+                Some(v) => *summary.verdicts.entry(v.as_str()).or_default() += 1,
+                None => summary.invalid += 1,
             }
-            let written = match args.format {
-                CheckFormat::Json => {
-                    let sep = if first { "" } else { "," };
-                    write!(out, "{sep}{}", d.text)
-                }
-                CheckFormat::Human => {
-                    if let Some(p) = &progress {
-                        p.suspend(|| write!(out, "{}", d.text))
-                    } else {
-                        write!(out, "{}", d.text)
-                    }
-                }
+            let text = if pieces > 0 { format!("{}{}", render.separator(), d.text) } else { d.text };
+            pieces += 1;
+            let ok = match &progress {
+                Some(p) => p.suspend(|| write(&mut out, &text)),
+                None => write(&mut out, &text),
             };
-            first = false;
-            if let Err(e) = written {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(status);
-                }
+            if !ok {
+                return Ok(status);
             }
         }
     }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let total = files.len();
-    match args.format {
-        CheckFormat::Json => {
-            let summary = serde_json::json!({ "files": total, "invalid": invalid, "verdicts": verdicts });
-            let _ = writeln!(out, "],\"summary\":{summary}}}");
-        }
-        CheckFormat::Human if total > 1 => {
-            let parts: Vec<String> = verdicts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-            let invalid_word = if args.rules.lang == Lang::Sv { "ogiltiga" } else { "invalid" };
-            let files_word = if args.rules.lang == Lang::Sv { "scenarier" } else { "scenarios" };
-            let _ = writeln!(out, "\n{total} {files_word}: {}{}", parts.join(", "), if invalid > 0 { format!(", {invalid} {invalid_word}") } else { String::new() });
-        }
-        CheckFormat::Human => {}
-    }
+    write(&mut out, &render.end(&ctx, &summary));
     Ok(status)
 }
 
-fn check_one(path: &Path, evaluator: &Evaluator, args: &CheckArgs, ctx: &RenderCtx<'_>) -> Done {
-    let loaded = match scenario::load_path(path, evaluator.rulebook.as_ref()) {
-        Ok(l) => Arc::new(l),
-        Err(problems) => {
-            let text = match args.format {
-                CheckFormat::Json => serde_json::to_string(&model::invalid(&path.display().to_string(), &problems)).unwrap_or_default(),
-                CheckFormat::Human => render_problems(&problems, ctx.color),
-            };
-            return Done { text, verdict: None, status: ExitStatus::InvalidInput };
+fn check_one(path: &Path, evaluator: &Evaluator, args: &CheckArgs, render: &dyn Render, ctx: &RenderCtx<'_>) -> Done {
+    match scenario::load_path(path, evaluator.rulebook.as_ref()) {
+        Ok(loaded) => {
+            let loaded = Arc::new(loaded);
+            let evaluation = evaluator.evaluate(loaded.clone(), args.as_of.as_deref());
+            Done {
+                text: render.scenario(ctx, &loaded, &evaluation),
+                verdict: Some(evaluation.verdict),
+                status: exit_for(&evaluation, args.fail_on),
+            }
         }
-    };
-    let evaluation = evaluator.evaluate(loaded.clone(), args.as_of.as_deref());
-    let text = render(&evaluation, &loaded, args.format, ctx);
-    Done { text, verdict: Some(evaluation.verdict), status: exit_for(&evaluation, args.fail_on) }
-}
-
-pub fn render(e: &Evaluation, loaded: &LoadedScenario, format: CheckFormat, ctx: &RenderCtx<'_>) -> String {
-    match format {
-        CheckFormat::Json => serde_json::to_string(&model::evaluated(e, ctx.rulebook)).unwrap_or_default(),
-        CheckFormat::Human => human::evaluation(ctx, loaded, e),
+        Err(problems) => Done {
+            text: render.invalid(ctx, &path.display().to_string(), &problems),
+            verdict: None,
+            status: ExitStatus::InvalidInput,
+        },
     }
 }
 

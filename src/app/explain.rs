@@ -51,6 +51,9 @@ pub fn run_graph(args: GraphArgs) -> Result<ExitStatus, Problems> {
     match args.format {
         GraphFormat::Dot => print!("{}", render::dot(&x, &e, args.rules.lang)),
         GraphFormat::Mermaid => print!("{}", render::mermaid(&x, &e, args.rules.lang)),
+        GraphFormat::Svg => {
+            return Err(Problem::new("granska::usage", "`graph --format svg` is being built").into());
+        }
     }
     Ok(status(&e))
 }

@@ -1,9 +1,11 @@
 //! Glue per subcommand: resolves arguments into a rulebook, dates and outputs, and owns the
 //! process's stdout, stderr and environment. Everything below `app` is pure.
 
+pub mod authoring;
 pub mod check;
 pub mod exit;
 pub mod explain;
+pub mod report;
 pub mod rules;
 
 use std::io::IsTerminal;
@@ -20,6 +22,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run_explain(args),
         Command::Graph(args) => explain::run_graph(args),
+        Command::Report(args) => report::run(args),
+        Command::Schema(args) => authoring::schema(args),
+        Command::Init(args) => authoring::init(args),
         Command::Rules { command, rules } => rules::run(command, rules),
     };
     match result {

@@ -47,7 +47,10 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
             print!("{}", rule.file.text);
             Ok(ExitStatus::Clear)
         }
-        RulesCommand::Test { filter } => {
+        RulesCommand::Lint => super::authoring::lint(&rulebook),
+        RulesCommand::Doc { output, check } => super::authoring::doc(&rulebook, &output, check),
+        RulesCommand::Defs { output, check } => super::authoring::defs(&rulebook, &output, check),
+        RulesCommand::Test { filter, fail_under: _ } => {
             let re = match filter.as_deref().map(regex::Regex::new) {
                 Some(Ok(re)) => Some(re),
                 Some(Err(e)) => return Err(Problem::new("granska::usage", format!("--filter: {e}")).into()),

@@ -75,7 +75,7 @@ impl Evaluator {
     fn run_rule(&self, rule: &Rule, as_of: &str) -> RuleOutcome {
         let id = rule.meta.id.clone();
         if !rule.meta.in_force.contains(as_of) {
-            return RuleOutcome { rule: id, status: RuleStatus::NotInForce, error: None };
+            return RuleOutcome { rule: id, status: RuleStatus::NotInForce, error: None, micros: 0 };
         }
         let before = sandbox::with_state(|s| {
             s.rule = sandbox::RuleCtx {
@@ -87,18 +87,20 @@ impl Evaluator {
             s.findings.len()
         })
         .unwrap_or(0);
-        sandbox::set_deadline(Some(Instant::now() + Duration::from_millis(compile::limits::MAX_MILLIS)));
+        let started = Instant::now();
+        sandbox::set_deadline(Some(started + Duration::from_millis(compile::limits::MAX_MILLIS)));
         let result = self.engine.run_ast_with_scope(&mut Scope::new(), &rule.ast);
         sandbox::set_deadline(None);
+        let micros = started.elapsed().as_micros() as u64;
         match result {
             Ok(()) => {
                 let fired = sandbox::with_state(|s| s.findings.len() > before).unwrap_or(false);
-                RuleOutcome { rule: id, status: if fired { RuleStatus::Fired } else { RuleStatus::Passed }, error: None }
+                RuleOutcome { rule: id, status: if fired { RuleStatus::Fired } else { RuleStatus::Passed }, error: None, micros }
             }
             Err(e) => {
                 // Fail closed: what this rule derives can no longer be trusted.
                 sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
-                RuleOutcome { rule: id, status: RuleStatus::Errored, error: Some(describe_error(rule, &e)) }
+                RuleOutcome { rule: id, status: RuleStatus::Errored, error: Some(describe_error(rule, &e)), micros }
             }
         }
     }

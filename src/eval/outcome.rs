@@ -109,6 +109,9 @@ pub struct RuleOutcome {
     pub rule: String,
     pub status: RuleStatus,
     pub error: Option<RuleError>,
+    /// Time the rule took; never serialized (output must be byte-identical across runs).
+    #[serde(skip)]
+    pub micros: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -174,3 +174,27 @@ pub fn summary_line(e: &Evaluation, lang: Lang) -> String {
     let errors = if errors > 0 { format!(", {errors} {}", if lang == Lang::Sv { "regelfel" } else { "rule errors" }) } else { String::new() };
     format!("{}: {} — {counts}{waived}{errors}; {law}", e.file, verdict_word(e.verdict, lang))
 }
+
+/// `--format human`.
+pub struct Human;
+
+impl super::Render for Human {
+    fn scenario(&self, ctx: &RenderCtx<'_>, loaded: &LoadedScenario, e: &Evaluation) -> String {
+        evaluation(ctx, loaded, e)
+    }
+    fn invalid(&self, ctx: &RenderCtx<'_>, _file: &str, problems: &crate::diag::Problems) -> String {
+        crate::diag::render_problems(problems, ctx.color)
+    }
+    fn end(&self, ctx: &RenderCtx<'_>, s: &super::Summary) -> String {
+        if s.files < 2 {
+            return String::new();
+        }
+        let parts: Vec<String> = s.verdicts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        let (files, invalid) = if ctx.lang == Lang::Sv { ("scenarier", "ogiltiga") } else { ("scenarios", "invalid") };
+        let bad = if s.invalid > 0 { format!(", {} {invalid}", s.invalid) } else { String::new() };
+        format!("\n{} {files}: {}{bad}\n", s.files, parts.join(", "))
+    }
+    fn is_human(&self) -> bool {
+        true
+    }
+}

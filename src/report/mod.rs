@@ -1,14 +1,65 @@
-//! Output formats. They render an evaluation; none of them evaluates anything.
+//! Output formats for `check`. Each format is one file implementing [`Render`]; they render
+//! evaluations and never evaluate anything. `check` streams: `begin`, then one piece per
+//! scenario (rendered in parallel, written in input order), then `end`.
 
 pub mod human;
+pub mod json;
 pub mod model;
 
+use std::collections::BTreeMap;
+
+use crate::diag::Problems;
+use crate::eval::Evaluation;
 use crate::lang::Lang;
 use crate::rulebook::Rulebook;
+use crate::scenario::LoadedScenario;
 
-/// Renders one evaluated (or invalid) scenario.
+/// What every renderer may use.
 pub struct RenderCtx<'a> {
     pub rulebook: &'a Rulebook,
     pub lang: Lang,
     pub color: bool,
+}
+
+/// Totals across all files of one run.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub files: usize,
+    pub invalid: usize,
+    pub verdicts: BTreeMap<&'static str, usize>,
+}
+
+/// The formats of `check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics on the scenario's own lines, for people.
+    Human,
+    /// The stable JSON model (granska/check/v1).
+    Json,
+}
+
+/// One output format. Pieces are joined with `separator()`.
+pub trait Render: Sync {
+    fn begin(&self, _ctx: &RenderCtx<'_>) -> String {
+        String::new()
+    }
+    fn scenario(&self, ctx: &RenderCtx<'_>, loaded: &LoadedScenario, evaluation: &Evaluation) -> String;
+    fn invalid(&self, ctx: &RenderCtx<'_>, file: &str, problems: &Problems) -> String;
+    fn separator(&self) -> &'static str {
+        ""
+    }
+    fn end(&self, _ctx: &RenderCtx<'_>, _summary: &Summary) -> String {
+        String::new()
+    }
+    /// Whether this is for people at a terminal (progress bar, colour).
+    fn is_human(&self) -> bool {
+        false
+    }
+}
+
+pub fn renderer(format: Format) -> Box<dyn Render> {
+    match format {
+        Format::Human => Box::new(human::Human),
+        Format::Json => Box::new(json::Json),
+    }
 }

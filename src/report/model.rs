@@ -4,6 +4,7 @@
 //! ```json
 //! { "schema": "granska/check/v1",
 //!   "tool": { "name": "granska", "version": "…" },
+//!   "rulebook": { "sha256": "…", "files": [ { "file", "sha256" }, … ] },
 //!   "results": [ Result, … ],          // one per scenario, in input order
 //!   "summary": { "files": n, "invalid": n, "verdicts": { "BLOCKED": n, … } } }
 //! ```
@@ -106,6 +107,21 @@ pub struct ProblemModel {
     pub file: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
+}
+
+/// The rulebook used for a whole run: its digest and every file (recorded once per run;
+/// each result's receipt carries the digest).
+#[derive(Debug, Serialize)]
+pub struct RulebookModel {
+    pub sha256: String,
+    pub files: Vec<crate::eval::outcome::FileHash>,
+}
+
+pub fn rulebook(rb: &Rulebook) -> RulebookModel {
+    RulebookModel {
+        sha256: crate::eval::receipt::rulebook_digest(rb),
+        files: rb.files.iter().map(|f| crate::eval::outcome::FileHash { file: f.name.clone(), sha256: f.sha256.clone() }).collect(),
+    }
 }
 
 pub fn counts(e: &Evaluation) -> Counts {
