@@ -25,7 +25,9 @@ fn rulebook() -> Arc<Rulebook> {
 }
 
 fn load_compile(c: &mut Criterion) {
-    c.bench_function("rulebook/load_compile", |b| b.iter(|| Evaluator::new(rulebook())));
+    c.bench_function("rulebook/load_compile", |b| {
+        b.iter(|| Evaluator::new(rulebook()))
+    });
 }
 
 fn one_scenario(c: &mut Criterion) {
@@ -40,8 +42,16 @@ fn one_scenario(c: &mut Criterion) {
             scenario::load_source(file, rules.as_ref()).expect("valid")
         })
     });
-    let loaded = Arc::new(scenario::load_source(Arc::new(SourceFile::new("g.yaml", "g.yaml", generated.clone())), rules.as_ref()).expect("valid"));
-    c.bench_function("scenario/evaluate", |b| b.iter(|| evaluator.evaluate(loaded.clone(), None)));
+    let loaded = Arc::new(
+        scenario::load_source(
+            Arc::new(SourceFile::new("g.yaml", "g.yaml", generated.clone())),
+            rules.as_ref(),
+        )
+        .expect("valid"),
+    );
+    c.bench_function("scenario/evaluate", |b| {
+        b.iter(|| evaluator.evaluate(loaded.clone(), None))
+    });
     c.bench_function("scenario/transportstyrelsen", |b| {
         b.iter(|| {
             let file = Arc::new(SourceFile::new("t.yaml", &path, text.clone()));
@@ -53,12 +63,18 @@ fn one_scenario(c: &mut Criterion) {
 
 fn process(c: &mut Criterion) {
     let exe = env!("CARGO_BIN_EXE_granska");
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/transportstyrelsen-2015.yaml");
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/transportstyrelsen-2015.yaml");
     let mut group = c.benchmark_group("process");
     group.sample_size(20);
     group.bench_function("check_one", |b| {
         b.iter(|| {
-            let out = Command::new(exe).arg("check").arg(&scenario).env("NO_COLOR", "1").output().expect("runs");
+            let out = Command::new(exe)
+                .arg("check")
+                .arg(&scenario)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("runs");
             assert!(out.status.code().is_some_and(|c| c == 0 || c == 1));
         })
     });
@@ -70,8 +86,18 @@ fn process(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("check_1000", |b| {
         b.iter(|| {
-            let out = Command::new(exe).arg("check").arg(dir.path()).arg("--format").arg("json").output().expect("runs");
-            assert!(out.status.code().is_some_and(|c| c != 2), "corpus must be valid: {}", String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(2000)]));
+            let out = Command::new(exe)
+                .arg("check")
+                .arg(dir.path())
+                .arg("--format")
+                .arg("json")
+                .output()
+                .expect("runs");
+            assert!(
+                out.status.code().is_some_and(|c| c != 2),
+                "corpus must be valid: {}",
+                String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(2000)])
+            );
         })
     });
     group.finish();

@@ -165,61 +165,162 @@ fn date(days: i64) -> String {
 // ---------------------------------------------------------------------------------------
 
 const EU: &[&str] = &[
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
 ];
 const EEA: &[&str] = &["NO", "IS", "LI"];
 /// Countries with (at some time) a Commission adequacy decision.
-const ADEQUATE: &[&str] = &["CH", "GB", "JP", "KR", "NZ", "IL", "CA", "UY", "AR", "AD", "BR"];
+const ADEQUATE: &[&str] = &[
+    "CH", "GB", "JP", "KR", "NZ", "IL", "CA", "UY", "AR", "AD", "BR",
+];
 /// Other third countries.
-const THIRD: &[&str] = &["US", "IN", "RS", "CN", "UA", "TR", "PH", "VN", "ZA", "RU", "MY", "EG"];
+const THIRD: &[&str] = &[
+    "US", "IN", "RS", "CN", "UA", "TR", "PH", "VN", "ZA", "RU", "MY", "EG",
+];
 
-const ORG_TYPES: &[&str] = &["municipality", "region", "municipal_company", "state_agency"];
-const DECISION_KINDS: &[&str] = &["outsourcing", "cloud_service", "change_of_supplier", "extension"];
+const ORG_TYPES: &[&str] = &[
+    "municipality",
+    "region",
+    "municipal_company",
+    "state_agency",
+];
+const DECISION_KINDS: &[&str] = &[
+    "outsourcing",
+    "cloud_service",
+    "change_of_supplier",
+    "extension",
+];
 const STAGES: &[&str] = &["planning", "procurement", "contract", "operation"];
 const PARTICIPANTS: &[&str] = &[
-    "management", "it", "procurement", "security", "information_security", "legal",
+    "management",
+    "it",
+    "procurement",
+    "security",
+    "information_security",
+    "legal",
     "data_protection",
 ];
 const CATEGORIES: &[&str] = &[
-    "ordinary", "personal_identity_number", "criminal_offences", "racial_or_ethnic_origin",
-    "political_opinions", "religious_or_philosophical_beliefs", "trade_union_membership",
-    "genetic", "biometric", "health", "sex_life_or_sexual_orientation",
+    "ordinary",
+    "personal_identity_number",
+    "criminal_offences",
+    "racial_or_ethnic_origin",
+    "political_opinions",
+    "religious_or_philosophical_beliefs",
+    "trade_union_membership",
+    "genetic",
+    "biometric",
+    "health",
+    "sex_life_or_sexual_orientation",
 ];
 const SECRECY: &[&str] = &[
-    "OSL 15:2", "OSL 18:8", "OSL 21:3", "OSL 22:1", "OSL 23:2", "OSL 25:1", "OSL 26:1",
-    "OSL 31:16", "OSL 39:3", "OSL 40:5",
+    "OSL 15:2",
+    "OSL 18:8",
+    "OSL 21:3",
+    "OSL 22:1",
+    "OSL 23:2",
+    "OSL 25:1",
+    "OSL 26:1",
+    "OSL 31:16",
+    "OSL 39:3",
+    "OSL 40:5",
 ];
 const SERVICES: &[&str] = &[
-    "operations", "hosting", "storage", "backup", "service_desk", "support", "development",
-    "maintenance", "network", "security_operations", "saas", "consulting",
+    "operations",
+    "hosting",
+    "storage",
+    "backup",
+    "service_desk",
+    "support",
+    "development",
+    "maintenance",
+    "network",
+    "security_operations",
+    "saas",
+    "consulting",
 ];
 const LEVELS: &[&str] = &["none", "metadata", "read", "write", "admin"];
 const CERTIFICATIONS: &[&str] = &[
-    "dpf", "privacy_shield", "safe_harbor", "iso_27001", "iso_27017", "iso_27018", "iso_27701",
-    "soc2", "c5",
+    "dpf",
+    "privacy_shield",
+    "safe_harbor",
+    "iso_27001",
+    "iso_27017",
+    "iso_27018",
+    "iso_27701",
+    "soc2",
+    "c5",
 ];
 const MEASURES: &[&str] = &[
-    "encryption_at_rest", "encryption_in_transit", "customer_managed_keys", "mfa",
-    "access_logging", "backup_offsite", "second_site", "pseudonymisation",
-    "network_segmentation", "vulnerability_management", "incident_response",
+    "encryption_at_rest",
+    "encryption_in_transit",
+    "customer_managed_keys",
+    "mfa",
+    "access_logging",
+    "backup_offsite",
+    "second_site",
+    "pseudonymisation",
+    "network_segmentation",
+    "vulnerability_management",
+    "incident_response",
 ];
 const ANALYSES: &[&str] = &[
-    "security_protection_analysis", "special_security_assessment", "information_classification",
-    "risk_analysis", "dpia", "secrecy_assessment", "transfer_impact_assessment",
-    "continuity_plan", "exit_plan",
+    "security_protection_analysis",
+    "special_security_assessment",
+    "information_classification",
+    "risk_analysis",
+    "dpia",
+    "secrecy_assessment",
+    "transfer_impact_assessment",
+    "continuity_plan",
+    "exit_plan",
 ];
-const AUTHORITIES: &[&str] = &["sakerhetspolisen", "forsvarsmakten", "lansstyrelsen", "imy", "other"];
-const CONSULTATION_KINDS: &[&str] = &["consultation", "notification", "prior_consultation", "advice"];
-const OUTCOMES: &[&str] = &["no_objection", "conditions", "objection", "stop", "prohibition", "pending"];
+const AUTHORITIES: &[&str] = &[
+    "sakerhetspolisen",
+    "forsvarsmakten",
+    "lansstyrelsen",
+    "imy",
+    "other",
+];
+const CONSULTATION_KINDS: &[&str] = &[
+    "consultation",
+    "notification",
+    "prior_consultation",
+    "advice",
+];
+const OUTCOMES: &[&str] = &[
+    "no_objection",
+    "conditions",
+    "objection",
+    "stop",
+    "prohibition",
+    "pending",
+];
 
 const ORG_NAMES: &[&str] = &[
-    "Norrvikens", "Åsbacka", "Lindåsa", "Storå", "Bergsjö", "Västerdal", "Ådalens", "Norrhav",
-    "Sjöbo", "Mellanby", "Granträsk", "Hälleforsa", "Kustvik", "Ekdala", "Östermalma",
+    "Norrvikens",
+    "Åsbacka",
+    "Lindåsa",
+    "Storå",
+    "Bergsjö",
+    "Västerdal",
+    "Ådalens",
+    "Norrhav",
+    "Sjöbo",
+    "Mellanby",
+    "Granträsk",
+    "Hälleforsa",
+    "Kustvik",
+    "Ekdala",
+    "Östermalma",
 ];
 const AGENCIES: &[&str] = &[
-    "Myndigheten för geografisk information", "Statens registerverk", "Trafikdataverket",
-    "Myndigheten för digital förvaltning i norr", "Statens tillståndsnämnd", "Fordonsregisterverket",
+    "Myndigheten för geografisk information",
+    "Statens registerverk",
+    "Trafikdataverket",
+    "Myndigheten för digital förvaltning i norr",
+    "Statens tillståndsnämnd",
+    "Fordonsregisterverket",
 ];
 const ASSET_NAMES: &[(&str, &str)] = &[
     ("ekonomi", "Ekonomisystem och leverantörsreskontra"),
@@ -254,9 +355,21 @@ const ASSET_NAMES: &[(&str, &str)] = &[
     ("passage", "Passagesystem och larm"),
 ];
 const SUPPLIER_STEMS: &[&str] = &[
-    "Nordisk Drift", "Molnpartner", "Driftcentralen", "Datahallen", "Säker IT", "Infra Norden",
-    "Kommundata", "Lagringsbolaget", "Supportlinjen", "Systemförvaltarna", "Nätdrift",
-    "Arkivtjänst", "Vårddata", "Automationsdrift", "Hostingbolaget",
+    "Nordisk Drift",
+    "Molnpartner",
+    "Driftcentralen",
+    "Datahallen",
+    "Säker IT",
+    "Infra Norden",
+    "Kommundata",
+    "Lagringsbolaget",
+    "Supportlinjen",
+    "Systemförvaltarna",
+    "Nätdrift",
+    "Arkivtjänst",
+    "Vårddata",
+    "Automationsdrift",
+    "Hostingbolaget",
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -370,10 +483,17 @@ impl Generator {
         self.decision_day = self.rng.range(first, last);
 
         let profile = if self.careful { "careful" } else { "mixed" };
-        let _ = writeln!(self.out, "# Synthetic scenario {i} ({profile}) generated by benches/generate.rs (deterministic).");
+        let _ = writeln!(
+            self.out,
+            "# Synthetic scenario {i} ({profile}) generated by benches/generate.rs (deterministic)."
+        );
         self.line("granska: 1");
         let _ = writeln!(self.out, "id: synthetic-{i:05}");
-        let _ = writeln!(self.out, "title: {}", q(&format!("Syntetiskt utkontrakteringsförslag nr {i}")));
+        let _ = writeln!(
+            self.out,
+            "title: {}",
+            q(&format!("Syntetiskt utkontrakteringsförslag nr {i}"))
+        );
 
         self.organisation();
         self.decision();
@@ -393,7 +513,10 @@ impl Generator {
         let name = match kind {
             "municipality" => format!("{} kommun", self.rng.pick(ORG_NAMES)),
             "region" => format!("Region {}", self.rng.pick(ORG_NAMES).trim_end_matches('s')),
-            "municipal_company" => format!("{} Energi och Vatten AB", self.rng.pick(ORG_NAMES).trim_end_matches('s')),
+            "municipal_company" => format!(
+                "{} Energi och Vatten AB",
+                self.rng.pick(ORG_NAMES).trim_end_matches('s')
+            ),
             _ => self.rng.pick(AGENCIES).to_string(),
         };
         self.line("organisation:");
@@ -417,9 +540,19 @@ impl Generator {
         let _ = writeln!(self.out, "  kind: {kind}");
         let _ = writeln!(self.out, "  stage: {stage}");
         let _ = writeln!(self.out, "  date: {day}");
-        let by = *self.rng.pick(&["Kommunstyrelsen", "Regionstyrelsen", "Generaldirektör", "Styrelsen", "Förvaltningschef"]);
+        let by = *self.rng.pick(&[
+            "Kommunstyrelsen",
+            "Regionstyrelsen",
+            "Generaldirektör",
+            "Styrelsen",
+            "Förvaltningschef",
+        ]);
         let _ = writeln!(self.out, "  decided_by: {}", q(by));
-        let _ = writeln!(self.out, "  summary: {}", q("Syntetiskt förslag om drift av IT-tjänster med underleverantörer."));
+        let _ = writeln!(
+            self.out,
+            "  summary: {}",
+            q("Syntetiskt förslag om drift av IT-tjänster med underleverantörer.")
+        );
     }
 
     fn governance(&mut self) {
@@ -446,7 +579,12 @@ impl Generator {
 
             if !self.omit(6) {
                 self.line("    classification:");
-                for aspect in ["confidentiality", "integrity", "availability", "traceability"] {
+                for aspect in [
+                    "confidentiality",
+                    "integrity",
+                    "availability",
+                    "traceability",
+                ] {
                     if self.omit(3) {
                         continue; // one aspect left out now and then
                     }
@@ -469,8 +607,17 @@ impl Generator {
             let classified = matches!(sc, "konfidentiell" | "hemlig" | "kvalificerat_hemlig");
 
             if !self.omit(6) {
-                let k = if sc != "none" { 1 + self.rng.below(2) } else { self.rng.below(3) };
-                let mut picks: Vec<&str> = self.rng.sample(SECRECY.len(), k).into_iter().map(|j| SECRECY[j]).collect();
+                let k = if sc != "none" {
+                    1 + self.rng.below(2)
+                } else {
+                    self.rng.below(3)
+                };
+                let mut picks: Vec<&str> = self
+                    .rng
+                    .sample(SECRECY.len(), k)
+                    .into_iter()
+                    .map(|j| SECRECY[j])
+                    .collect();
                 if sc != "none" && !picks.contains(&"OSL 15:2") {
                     picks.push("OSL 15:2");
                 }
@@ -487,7 +634,11 @@ impl Generator {
                         cats.push("personal_identity_number");
                     }
                     for c in &CATEGORIES[2..] {
-                        let p = if *c == "health" || *c == "criminal_offences" { 20 } else { 3 };
+                        let p = if *c == "health" || *c == "criminal_offences" {
+                            20
+                        } else {
+                            3
+                        };
                         if self.rng.chance(p) {
                             cats.push(c);
                         }
@@ -519,10 +670,18 @@ impl Generator {
                 let _ = writeln!(self.out, "    security_sensitive: {sensitive}");
             }
             if !self.omit(6) || self.concentrated {
-                let v = if self.concentrated { n < CORE } else { self.rng.chance(25) };
+                let v = if self.concentrated {
+                    n < CORE
+                } else {
+                    self.rng.chance(25)
+                };
                 let _ = writeln!(self.out, "    critical_service: {v}");
             }
-            self.assets.push(Asset { id, classified, sensitive });
+            self.assets.push(Asset {
+                id,
+                classified,
+                sensitive,
+            });
         }
     }
 
@@ -553,7 +712,11 @@ impl Generator {
             _ => "S.A.",
         };
         let _ = writeln!(self.out, "{pad}- id: {id}");
-        let _ = writeln!(self.out, "{ind}name: {}", q(&format!("{stem} {suffix} ({id})")));
+        let _ = writeln!(
+            self.out,
+            "{ind}name: {}",
+            q(&format!("{stem} {suffix} ({id})"))
+        );
         if !self.omit(3) {
             let _ = writeln!(self.out, "{ind}country: {country}");
         }
@@ -561,14 +724,21 @@ impl Generator {
             let parent = if self.careful {
                 *self.rng.pick(&["SE", "FI", "DE", "NO", "DK", "NL"])
             } else {
-                *self.rng.pick(&["US", "US", "US", "CN", "GB", "IN", "DE", "FR", "SE", "JP"])
+                *self
+                    .rng
+                    .pick(&["US", "US", "US", "CN", "GB", "IN", "DE", "FR", "SE", "JP"])
             };
             if parent != country {
                 let _ = writeln!(self.out, "{ind}parent_country: {parent}");
             }
         }
         let k = 1 + self.rng.below(3);
-        let services: Vec<&str> = self.rng.sample(SERVICES.len(), k).into_iter().map(|j| SERVICES[j]).collect();
+        let services: Vec<&str> = self
+            .rng
+            .sample(SERVICES.len(), k)
+            .into_iter()
+            .map(|j| SERVICES[j])
+            .collect();
         let _ = writeln!(self.out, "{ind}services: {}", flow(&services));
 
         // Access: 1–6 distinct assets (sometimes left out entirely = unknown).
@@ -631,12 +801,21 @@ impl Generator {
         }
 
         if !self.omit(8) {
-            let v = if self.careful { reaches_sensitive } else { self.rng.chance(35) };
+            let v = if self.careful {
+                reaches_sensitive
+            } else {
+                self.rng.chance(35)
+            };
             let _ = writeln!(self.out, "{ind}staff: {{ security_cleared: {v} }}");
         }
         if self.rng.chance(60) {
             let k = 1 + self.rng.below(2);
-            let certs: Vec<&str> = self.rng.sample(CERTIFICATIONS.len(), k).into_iter().map(|j| CERTIFICATIONS[j]).collect();
+            let certs: Vec<&str> = self
+                .rng
+                .sample(CERTIFICATIONS.len(), k)
+                .into_iter()
+                .map(|j| CERTIFICATIONS[j])
+                .collect();
             let _ = writeln!(self.out, "{ind}certifications: {}", flow(&certs));
         }
         if self.careful {
@@ -650,7 +829,12 @@ impl Generator {
             let _ = writeln!(self.out, "{ind}measures: {}", flow(&ms));
         } else if self.rng.chance(80) {
             let k = self.rng.below(7);
-            let ms: Vec<&str> = self.rng.sample(MEASURES.len(), k).into_iter().map(|j| MEASURES[j]).collect();
+            let ms: Vec<&str> = self
+                .rng
+                .sample(MEASURES.len(), k)
+                .into_iter()
+                .map(|j| MEASURES[j])
+                .collect();
             let _ = writeln!(self.out, "{ind}measures: {}", flow(&ms));
         }
 
@@ -660,7 +844,10 @@ impl Generator {
             [
                 ("data_processing", 100),
                 ("confidentiality", 100),
-                ("security_protection", if reaches_sensitive { 100 } else { 0 }),
+                (
+                    "security_protection",
+                    if reaches_sensitive { 100 } else { 0 },
+                ),
                 ("transfer_scc", 0),
                 ("transfer_bcr", 0),
                 ("exit", 90),
@@ -681,7 +868,11 @@ impl Generator {
             }
             let mut fields = vec![format!("kind: {kind}")];
             if !self.omit(5) {
-                let d = if self.careful { self.day_before(1, 300) } else { self.day_before(-60, 400) };
+                let d = if self.careful {
+                    self.day_before(1, 300)
+                } else {
+                    self.day_before(-60, 400)
+                };
                 fields.push(format!("date: {d}"));
             }
             if kind == "security_protection" && !self.omit(10) {
@@ -731,12 +922,21 @@ impl Generator {
             if !self.omit(4) {
                 // Mostly before the decision; 10 % after it (too late to count).
                 let late = !self.careful && self.rng.chance(10);
-                let d = if late { self.day_before(-200, -1) } else { self.day_before(1, if self.careful { 700 } else { 1200 }) };
+                let d = if late {
+                    self.day_before(-200, -1)
+                } else {
+                    self.day_before(1, if self.careful { 700 } else { 1200 })
+                };
                 fields.push(format!("date: {d}"));
             }
             if !self.careful && self.rng.chance(20) {
                 let k = 1 + self.rng.below(8);
-                let ids: Vec<String> = self.rng.sample(ASSETS, k).into_iter().map(|j| self.assets[j].id.clone()).collect();
+                let ids: Vec<String> = self
+                    .rng
+                    .sample(ASSETS, k)
+                    .into_iter()
+                    .map(|j| self.assets[j].id.clone())
+                    .collect();
                 fields.push(format!("assets: [{}]", ids.join(", ")));
             }
             rows.push(format!("{{ {} }}", fields.join(", ")));
@@ -753,11 +953,19 @@ impl Generator {
         let mut rows: Vec<String> = Vec::new();
         if self.careful {
             // A careful operator has notified and consulted its supervisory authority.
-            let authority = if self.org_kind == "state_agency" { "sakerhetspolisen" } else { "lansstyrelsen" };
+            let authority = if self.org_kind == "state_agency" {
+                "sakerhetspolisen"
+            } else {
+                "lansstyrelsen"
+            };
             let n = self.day_before(400, 1500);
-            rows.push(format!("{{ authority: {authority}, kind: notification, date: {n}, outcome: no_objection }}"));
+            rows.push(format!(
+                "{{ authority: {authority}, kind: notification, date: {n}, outcome: no_objection }}"
+            ));
             let d = self.day_before(10, 200);
-            rows.push(format!("{{ authority: {authority}, kind: consultation, date: {d}, outcome: no_objection }}"));
+            rows.push(format!(
+                "{{ authority: {authority}, kind: consultation, date: {d}, outcome: no_objection }}"
+            ));
         } else {
             let n = match self.rng.below(10) {
                 0..=5 => 0,
@@ -801,14 +1009,22 @@ impl Generator {
         for j in picks {
             let rule = *self.rng.pick(ASSESSMENT_RULES);
             let party = self.party_ids[j].clone();
-            let conclusion = if self.careful || self.rng.chance(65) { "compliant" } else { "not_compliant" };
+            let conclusion = if self.careful || self.rng.chance(65) {
+                "compliant"
+            } else {
+                "not_compliant"
+            };
             let d = self.day_before(1, 120);
             let _ = writeln!(self.out, "  - rule: {rule}");
             let _ = writeln!(self.out, "    party: {party}");
             let _ = writeln!(self.out, "    conclusion: {conclusion}");
             let _ = writeln!(self.out, "    by: {}", q("Förvaltningsjurist"));
             let _ = writeln!(self.out, "    date: {d}");
-            let _ = writeln!(self.out, "    reference: {}", q(&format!("Dnr {}/{:04}", &d[..4], j + 100)));
+            let _ = writeln!(
+                self.out,
+                "    reference: {}",
+                q(&format!("Dnr {}/{:04}", &d[..4], j + 100))
+            );
         }
     }
 
@@ -826,7 +1042,11 @@ impl Generator {
             let d = date(waived);
             let exp = date(waived + self.rng.range(30, 1095));
             let _ = writeln!(self.out, "  - rule: {}", WAIVER_RULES[j]);
-            let _ = writeln!(self.out, "    reason: {}", q("Avsteg för att hålla tidplanen"));
+            let _ = writeln!(
+                self.out,
+                "    reason: {}",
+                q("Avsteg för att hålla tidplanen")
+            );
             let _ = writeln!(self.out, "    decided_by: {}", q("Förvaltningschef"));
             let _ = writeln!(self.out, "    date: {d}");
             let _ = writeln!(self.out, "    expires: {exp}");
@@ -846,7 +1066,11 @@ mod generate_tests {
 
     #[test]
     fn dates_round_trip() {
-        for d in [days_from_civil(2015, 1, 1), days_from_civil(2020, 2, 29), days_from_civil(2026, 12, 31)] {
+        for d in [
+            days_from_civil(2015, 1, 1),
+            days_from_civil(2020, 2, 29),
+            days_from_civil(2026, 12, 31),
+        ] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
         }
@@ -867,12 +1091,19 @@ mod generate_tests {
                     }
                 }
             }
-            assert_eq!(ids.len(), ids.iter().collect::<std::collections::BTreeSet<_>>().len(), "scenario {i}");
+            assert_eq!(
+                ids.len(),
+                ids.iter().collect::<std::collections::BTreeSet<_>>().len(),
+                "scenario {i}"
+            );
             for line in text.lines() {
                 if let Some(pos) = line.find("{ asset: ") {
                     let rest = &line[pos + 9..];
                     let end = rest.find([',', ' ']).unwrap_or(rest.len());
-                    assert!(ids.iter().any(|x| x == &rest[..end]), "scenario {i}: {line}");
+                    assert!(
+                        ids.iter().any(|x| x == &rest[..end]),
+                        "scenario {i}: {line}"
+                    );
                 }
             }
         }

@@ -21,7 +21,14 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { code: code.into(), message: message.into(), help: None, file: None, span: None, label: None }
+        Problem {
+            code: code.into(),
+            message: message.into(),
+            help: None,
+            file: None,
+            span: None,
+            label: None,
+        }
     }
 
     pub fn at(mut self, file: &Arc<SourceFile>, span: Span) -> Self {
@@ -71,7 +78,9 @@ impl Diagnostic for Problem {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -125,7 +134,10 @@ impl fmt::Display for Problems {
 impl std::error::Error for Problems {}
 
 /// Suggest the closest of `candidates` to a misspelt `word`, if it is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

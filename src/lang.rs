@@ -20,7 +20,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { sv: sv.into(), en: en.into() }
+        Text {
+            sv: sv.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

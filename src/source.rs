@@ -46,7 +46,13 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect::<Vec<_>>()
             .into();
-        SourceFile { name: name.into(), path: path.as_ref().to_path_buf(), text, sha256, line_starts }
+        SourceFile {
+            name: name.into(),
+            path: path.as_ref().to_path_buf(),
+            text,
+            sha256,
+            line_starts,
+        }
     }
 
     /// Byte offset of a 1-based line and 1-based column counted in characters.
@@ -54,7 +60,11 @@ impl SourceFile {
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let line_idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
         let start = self.line_starts[line_idx];
-        let line_end = self.line_starts.get(line_idx + 1).copied().unwrap_or(self.text.len());
+        let line_end = self
+            .line_starts
+            .get(line_idx + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let line_text = &self.text[start..line_end];
         let byte_in_line = line_text
             .char_indices()
@@ -72,23 +82,49 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line_idx];
-        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line_idx + 1, column)
+    }
+
+    /// The span of the one character at `offset` (empty at the end of the file).
+    pub fn char_span(&self, offset: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let len = self.text[offset..]
+            .chars()
+            .next()
+            .map(char::len_utf8)
+            .unwrap_or(0);
+        Span::new(offset, len)
     }
 
     /// The span of the rest of the line from `offset`, without the line break, trailing
     /// whitespace or a trailing comment. Used to label a whole YAML entry.
     pub fn rest_of_line(&self, offset: usize) -> Span {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let rest = &self.text[offset..];
         let end = rest.find('\n').unwrap_or(rest.len());
         let mut line = &rest[..end];
         if let Some(hash) = line.find(" #") {
             line = &line[..hash];
         }
-        Span::new(offset, line.trim_end().len().max(1).min(end.max(1)))
+        let len = line.trim_end().len();
+        if len == 0 {
+            self.char_span(offset)
+        } else {
+            Span::new(offset, len)
+        }
     }
-
 }
 
 /// miette reads snippets straight from the file and shows its name above them.
@@ -99,7 +135,9 @@ impl miette::SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),

@@ -25,7 +25,8 @@ impl Run {
         format!("{}{}", self.stdout, self.stderr)
     }
     fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
     }
 }
 
@@ -35,7 +36,10 @@ fn root() -> &'static Path {
 
 fn command(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("granska").expect("the granska binary is built");
-    cmd.current_dir(root()).env("NO_COLOR", "1").args(args).timeout(HANG_GUARD);
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .timeout(HANG_GUARD);
     cmd
 }
 
@@ -46,13 +50,20 @@ fn granska(args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    assert!(!run.all().contains("panicked"), "granska panicked on {args:?}:\n{}", run.all());
+    assert!(
+        !run.all().contains("panicked"),
+        "granska panicked on {args:?}:\n{}",
+        run.all()
+    );
     run
 }
 
 /// Lower-case hex SHA-256, computed here independently of granska's own helper.
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn shipped_scenarios() -> Vec<String> {
@@ -67,7 +78,12 @@ fn shipped_scenarios() -> Vec<String> {
 }
 
 fn fired(result: &Value) -> Vec<String> {
-    result["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -78,17 +94,38 @@ fn fired(result: &Value) -> Vec<String> {
 #[test]
 fn check_shipped_scenarios_folder_is_all_valid() {
     let run = granska(&["check", "--format", "json"]);
-    assert!(matches!(run.code, Some(0 | 1)), "exit {:?}:\n{}", run.code, run.all());
+    assert!(
+        matches!(run.code, Some(0 | 1)),
+        "exit {:?}:\n{}",
+        run.code,
+        run.all()
+    );
     let json = run.json();
     let results = json["results"].as_array().unwrap();
     assert_eq!(results.len(), shipped_scenarios().len());
     assert_eq!(json["summary"]["invalid"], 0, "{}", json["summary"]);
     for r in results {
-        assert_eq!(r["status"], "evaluated", "{} is invalid: {}", r["file"], r["problems"]);
-        assert_eq!(r["rule_errors"], serde_json::json!([]), "{}: rule errors", r["file"]);
+        assert_eq!(
+            r["status"], "evaluated",
+            "{} is invalid: {}",
+            r["file"], r["problems"]
+        );
+        assert_eq!(
+            r["rule_errors"],
+            serde_json::json!([]),
+            "{}: rule errors",
+            r["file"]
+        );
     }
-    let files: Vec<&str> = results.iter().map(|r| r["file"].as_str().unwrap()).collect();
-    assert_eq!(files, shipped_scenarios(), "results are in sorted input order");
+    let files: Vec<&str> = results
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        shipped_scenarios(),
+        "results are in sorted input order"
+    );
 }
 
 /// The human output over a folder ends with a summary line counting the scenarios.
@@ -96,9 +133,17 @@ fn check_shipped_scenarios_folder_is_all_valid() {
 fn check_folder_prints_summary_line() {
     let run = granska(&["check", "scenarios", "--lang", "en"]);
     let n = shipped_scenarios().len();
-    assert!(run.stdout.contains(&format!("\n{n} scenarios: ")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("\n{n} scenarios: ")),
+        "{}",
+        run.stdout
+    );
     let sv = granska(&["check", "scenarios"]);
-    assert!(sv.stdout.contains(&format!("\n{n} scenarier: ")), "{}", sv.stdout);
+    assert!(
+        sv.stdout.contains(&format!("\n{n} scenarier: ")),
+        "{}",
+        sv.stdout
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -107,7 +152,13 @@ fn check_folder_prints_summary_line() {
 
 fn fixture_check(scenario: &str, extra: &[&str]) -> Run {
     let s = format!("tests/fixtures/scenarios/valid/{scenario}.yaml");
-    let mut args = vec!["check", "--no-default-rules", "--rules", "tests/fixtures/rules/basic", &s];
+    let mut args = vec![
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "tests/fixtures/rules/basic",
+        &s,
+    ];
     args.extend_from_slice(extra);
     granska(&args)
 }
@@ -117,7 +168,10 @@ fn fixture_check(scenario: &str, extra: &[&str]) -> Run {
 fn exit_codes_follow_design() {
     assert_eq!(fixture_check("clean", &[]).code, Some(0));
     assert_eq!(fixture_check("blocker", &[]).code, Some(1));
-    assert_eq!(granska(&["check", "tests/fixtures/scenarios/invalid/bad-date.yaml"]).code, Some(2));
+    assert_eq!(
+        granska(&["check", "tests/fixtures/scenarios/invalid/bad-date.yaml"]).code,
+        Some(2)
+    );
     let loop_run = granska(&[
         "check",
         "--no-default-rules",
@@ -126,7 +180,10 @@ fn exit_codes_follow_design() {
         "tests/fixtures/scenarios/valid/clean.yaml",
     ]);
     assert_eq!(loop_run.code, Some(3), "{}", loop_run.all());
-    assert_eq!(granska(&["check", "scenarios/clear-e-tjanst.yaml"]).code, Some(0));
+    assert_eq!(
+        granska(&["check", "scenarios/clear-e-tjanst.yaml"]).code,
+        Some(0)
+    );
     assert_eq!(granska(&["check", TS]).code, Some(1));
 }
 
@@ -141,28 +198,66 @@ fn fail_on_threshold_decides_exit_code() {
         ("blocker", [1, 1, 1, 0]),
     ];
     for (scenario, codes) in table {
-        for (level, want) in ["blocker", "major", "minor", "never"].into_iter().zip(codes) {
+        for (level, want) in ["blocker", "major", "minor", "never"]
+            .into_iter()
+            .zip(codes)
+        {
             let run = fixture_check(scenario, &["--fail-on", level]);
-            assert_eq!(run.code, Some(want), "{scenario} --fail-on {level}:\n{}", run.all());
+            assert_eq!(
+                run.code,
+                Some(want),
+                "{scenario} --fail-on {level}:\n{}",
+                run.all()
+            );
         }
     }
-    assert_eq!(fixture_check("blocker", &[]).code, Some(1), "the default is --fail-on blocker");
+    assert_eq!(
+        fixture_check("blocker", &[]).code,
+        Some(1),
+        "the default is --fail-on blocker"
+    );
 }
 
 /// Usage errors (bad --as-of, lone --no-default-rules, unknown flag or rule id) exit 2 with a message.
 #[test]
 fn usage_errors_exit_2() {
-    let run = granska(&["check", "--as-of", "2024-13-01", "scenarios/clear-e-tjanst.yaml"]);
+    let run = granska(&[
+        "check",
+        "--as-of",
+        "2024-13-01",
+        "scenarios/clear-e-tjanst.yaml",
+    ]);
     assert_eq!(run.code, Some(2));
-    assert!(run.all().contains("--as-of `2024-13-01` is not a date"), "{}", run.all());
-    let run = granska(&["check", "--no-default-rules", "scenarios/clear-e-tjanst.yaml"]);
+    assert!(
+        run.all().contains("--as-of `2024-13-01` is not a date"),
+        "{}",
+        run.all()
+    );
+    let run = granska(&[
+        "check",
+        "--no-default-rules",
+        "scenarios/clear-e-tjanst.yaml",
+    ]);
     assert_eq!(run.code, Some(2));
-    assert!(run.all().contains("--no-default-rules needs at least one --rules DIR"), "{}", run.all());
+    assert!(
+        run.all()
+            .contains("--no-default-rules needs at least one --rules DIR"),
+        "{}",
+        run.all()
+    );
     assert_eq!(granska(&["check", "--bogus"]).code, Some(2));
-    assert_eq!(granska(&["check", "--fail-on", "sometimes", TS]).code, Some(2));
+    assert_eq!(
+        granska(&["check", "--fail-on", "sometimes", TS]).code,
+        Some(2)
+    );
     let run = granska(&["rules", "show", "PUL-THIRD-COUNTRY-TRANSFR"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.all().contains("did you mean `PUL-THIRD-COUNTRY-TRANSFER`?"), "{}", run.all());
+    assert!(
+        run.all()
+            .contains("did you mean `PUL-THIRD-COUNTRY-TRANSFER`?"),
+        "{}",
+        run.all()
+    );
     let run = granska(&["check", "--rules", "tests/fixtures/no-such-folder", TS]);
     assert_eq!(run.code, Some(2), "{}", run.all());
 }
@@ -193,11 +288,20 @@ fn json_output_has_verdict_findings_and_receipt() {
     let n_lines = text.lines().count() as u64;
     let findings = r["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
-    let rank = |s: &str| ["blocker", "major", "minor", "info"].iter().position(|x| *x == s).unwrap();
+    let rank = |s: &str| {
+        ["blocker", "major", "minor", "info"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
     let mut last = 0;
     for f in findings {
         let rule = f["rule"].as_str().expect("rule");
-        assert!(rule.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'), "{f}");
+        assert!(
+            rule.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'),
+            "{f}"
+        );
         let sev = rank(f["severity"].as_str().expect("severity"));
         assert!(sev >= last, "findings are sorted by severity: {f}");
         last = sev;
@@ -209,14 +313,31 @@ fn json_output_has_verdict_findings_and_receipt() {
         }
         assert!(f["path"].is_string(), "{f}");
         let line = f["line"].as_u64().expect("line");
-        assert!((1..=n_lines).contains(&line), "{rule}: line {line} outside the file");
+        assert!(
+            (1..=n_lines).contains(&line),
+            "{rule}: line {line} outside the file"
+        );
         assert!(f["column"].as_u64().is_some_and(|c| c >= 1), "{f}");
         assert!(f["because"].is_array(), "{f}");
-        assert!(f["message"]["sv"].is_string() && f["message"]["en"].is_string(), "{f}");
+        assert!(
+            f["message"]["sv"].is_string() && f["message"]["en"].is_string(),
+            "{f}"
+        );
     }
-    let pul = findings.iter().find(|f| f["rule"] == "PUL-THIRD-COUNTRY-TRANSFER").expect("PUL-THIRD-COUNTRY-TRANSFER fires");
-    let because: Vec<&str> = pul["because"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(because.contains(&"third_country_access"), "the finding does not say what it rests on: {pul}");
+    let pul = findings
+        .iter()
+        .find(|f| f["rule"] == "PUL-THIRD-COUNTRY-TRANSFER")
+        .expect("PUL-THIRD-COUNTRY-TRANSFER fires");
+    let because: Vec<&str> = pul["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        because.contains(&"third_country_access"),
+        "the finding does not say what it rests on: {pul}"
+    );
 
     let receipt = &r["receipt"];
     assert_eq!(receipt["tool"], "granska");
@@ -227,10 +348,24 @@ fn json_output_has_verdict_findings_and_receipt() {
     let files = receipt["rule_files"].as_array().unwrap();
     assert!(files.len() > 50, "{receipt}");
     for f in files {
-        assert!(f["file"].as_str().is_some_and(|n| n.starts_with("builtin:rules/")), "{f}");
-        assert!(f["sha256"].as_str().is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit())), "{f}");
+        assert!(
+            f["file"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("builtin:rules/")),
+            "{f}"
+        );
+        assert!(
+            f["sha256"]
+                .as_str()
+                .is_some_and(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit())),
+            "{f}"
+        );
     }
-    assert!(files.iter().any(|f| f["file"] == "builtin:rules/pul/pul-third-country-transfer.rhai"));
+    assert!(
+        files
+            .iter()
+            .any(|f| f["file"] == "builtin:rules/pul/pul-third-country-transfer.rhai")
+    );
 }
 
 /// The receipt lists a `--rules` file with the SHA-256 of its bytes.
@@ -245,7 +380,10 @@ fn receipt_hashes_local_rule_files() {
         "--format",
         "json",
     ]);
-    let files = run.json()["results"][0]["receipt"]["rule_files"].as_array().unwrap().clone();
+    let files = run.json()["results"][0]["receipt"]["rule_files"]
+        .as_array()
+        .unwrap()
+        .clone();
     let rel = "test/t-isms.rhai";
     let entry = files
         .iter()
@@ -258,8 +396,14 @@ fn receipt_hashes_local_rule_files() {
 /// Same inputs, same output, byte for byte (JSON and human), across the whole folder.
 #[test]
 fn two_runs_give_byte_identical_output() {
-    let a = command(&["check", "scenarios", "--format", "json"]).output().unwrap().stdout;
-    let b = command(&["check", "scenarios", "--format", "json"]).output().unwrap().stdout;
+    let a = command(&["check", "scenarios", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let b = command(&["check", "scenarios", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
     assert!(!a.is_empty());
     assert!(a == b, "two JSON runs differ");
     let a = command(&["check", "scenarios"]).output().unwrap().stdout;
@@ -279,8 +423,14 @@ fn lang_en_and_sv_messages_differ() {
     let default = granska(&["check", TS, "--lang", "sv"]).stdout;
     assert_ne!(sv, en);
     assert_eq!(sv, default, "Swedish is the default");
-    assert!(sv.contains("STOPP (BLOCKED)") && sv.contains("hinder") && sv.contains("Lagrum"), "{sv}");
-    assert!(en.contains(": BLOCKED —") && en.contains("blockers") && en.contains("Law:"), "{en}");
+    assert!(
+        sv.contains("STOPP (BLOCKED)") && sv.contains("hinder") && sv.contains("Lagrum"),
+        "{sv}"
+    );
+    assert!(
+        en.contains(": BLOCKED —") && en.contains("blockers") && en.contains("Law:"),
+        "{en}"
+    );
     assert!(en.contains("[blocker]") && !en.contains("[hinder]"));
 }
 
@@ -289,7 +439,10 @@ fn lang_en_and_sv_messages_differ() {
 fn as_of_changes_the_law_applied() {
     let then = granska(&["check", TS, "--as-of", "2015-04-21", "--format", "json"]).json();
     let then = fired(&then["results"][0]);
-    assert!(then.contains(&"PUL-THIRD-COUNTRY-TRANSFER".to_string()), "{then:?}");
+    assert!(
+        then.contains(&"PUL-THIRD-COUNTRY-TRANSFER".to_string()),
+        "{then:?}"
+    );
     assert!(!then.iter().any(|r| r.starts_with("GDPR-")), "{then:?}");
 
     let now = granska(&["check", TS, "--as-of", "2026-11-28", "--format", "json"]).json();
@@ -297,7 +450,10 @@ fn as_of_changes_the_law_applied() {
     let now = fired(&now["results"][0]);
     assert!(now.iter().any(|r| r.starts_with("GDPR-")), "{now:?}");
     assert!(now.contains(&"GDPR-TRANSFER-BASIS".to_string()), "{now:?}");
-    assert!(!now.iter().any(|r| r.starts_with("PUL-")), "PUL applied in 2026: {now:?}");
+    assert!(
+        !now.iter().any(|r| r.starts_with("PUL-")),
+        "PUL applied in 2026: {now:?}"
+    );
 }
 
 /// The "beslut om avsteg" from statutes has no effect and each attempt is itself a blocker.
@@ -312,10 +468,19 @@ fn statutory_waivers_in_transportstyrelsen_have_no_effect_and_are_reported() {
         assert_eq!(w["status"], "rejected_statutory", "{w}");
         assert_eq!(w["findings_waived"], 0, "{w}");
         let waived = w["rule"].as_str().unwrap();
-        assert!(rules.iter().any(|x| x == waived), "{waived} was waived away (or no longer fires)");
+        assert!(
+            rules.iter().any(|x| x == waived),
+            "{waived} was waived away (or no longer fires)"
+        );
         let path = format!("waivers[{i}]");
         assert!(
-            r["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "GEN-STATUTORY-WAIVER" && f["path"] == path.as_str() && f["severity"] == "blocker"),
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "GEN-STATUTORY-WAIVER"
+                    && f["path"] == path.as_str()
+                    && f["severity"] == "blocker"),
             "the attempt at {path} is not reported"
         );
     }
@@ -326,7 +491,9 @@ fn statutory_waivers_in_transportstyrelsen_have_no_effect_and_are_reported() {
 /// believes it writes to a terminal. None when `script` is not available.
 fn on_a_terminal(cmdline: &str, no_color: bool) -> Option<String> {
     let mut cmd = StdCommand::new("script");
-    cmd.args(["-qec", cmdline, "/dev/null"]).current_dir(root()).stdin(Stdio::null());
+    cmd.args(["-qec", cmdline, "/dev/null"])
+        .current_dir(root())
+        .stdin(Stdio::null());
     if no_color {
         cmd.env("NO_COLOR", "1");
     } else {
@@ -342,22 +509,36 @@ fn on_a_terminal(cmdline: &str, no_color: bool) -> Option<String> {
 /// `NO_COLOR=1` output has no ANSI escapes, even on a terminal (which otherwise gets colours).
 #[test]
 fn no_color_output_has_no_ansi_escapes() {
-    let piped = granska(&["check", TS, "tests/fixtures/scenarios/invalid/bad-date.yaml"]);
+    let piped = granska(&[
+        "check",
+        TS,
+        "tests/fixtures/scenarios/invalid/bad-date.yaml",
+    ]);
     assert!(!piped.all().contains('\x1b'), "escapes in piped output");
 
     let bin = env!("CARGO_BIN_EXE_granska");
-    let line = format!("{bin} check {TS} tests/fixtures/scenarios/invalid/bad-date.yaml 2>/dev/null");
+    let line =
+        format!("{bin} check {TS} tests/fixtures/scenarios/invalid/bad-date.yaml 2>/dev/null");
     let Some(plain) = on_a_terminal(&line, true) else {
         eprintln!("`script` is not available: terminal half of the test skipped");
         return;
     };
     assert!(plain.contains("transportstyrelsen-2015.yaml"), "{plain}");
-    assert!(!plain.contains('\x1b'), "ANSI escapes with NO_COLOR=1:\n{plain:?}");
+    assert!(
+        !plain.contains('\x1b'),
+        "ANSI escapes with NO_COLOR=1:\n{plain:?}"
+    );
     let single = on_a_terminal(&format!("{bin} explain {TS}; {bin} rules list"), true).unwrap();
-    assert!(!single.contains('\x1b'), "ANSI escapes with NO_COLOR=1 in explain / rules list");
+    assert!(
+        !single.contains('\x1b'),
+        "ANSI escapes with NO_COLOR=1 in explain / rules list"
+    );
 
     let coloured = on_a_terminal(&line, false).unwrap();
-    assert!(coloured.contains('\x1b'), "expected colours on a terminal without NO_COLOR");
+    assert!(
+        coloured.contains('\x1b'),
+        "expected colours on a terminal without NO_COLOR"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -370,18 +551,30 @@ fn explain_prints_tree_roots_and_remediation_order() {
     let run = granska(&["explain", TS, "--lang", "en"]);
     let out = &run.stdout;
     let first = out.lines().next().unwrap_or_default();
-    assert!(first.starts_with("Decision: ") && first.contains("— BLOCKED (law as of 2015-04-21)"), "{first}");
+    assert!(
+        first.starts_with("Decision: ") && first.contains("— BLOCKED (law as of 2015-04-21)"),
+        "{first}"
+    );
     assert!(out.contains("├─ blocks: [blocker] "), "{out}");
     assert!(out.contains("because "), "{out}");
     assert!(out.contains("concerns suppliers[0]"), "{out}");
-    assert!(out.contains("\nFix these first (root findings):\n  1. "), "{out}");
+    assert!(
+        out.contains("\nFix these first (root findings):\n  1. "),
+        "{out}"
+    );
     assert!(out.contains("\nRemediation order:\n  1. "), "{out}");
     let check = granska(&["check", TS, "--format", "json"]);
     assert_eq!(check.json()["results"][0]["verdict"], "BLOCKED");
-    assert_eq!(run.code, check.code, "explain and check disagree on the exit code");
+    assert_eq!(
+        run.code, check.code,
+        "explain and check disagree on the exit code"
+    );
 
     let sv = granska(&["explain", TS]).stdout;
-    assert!(sv.starts_with("Beslut: ") && sv.contains("Åtgärdsordning:"), "{sv}");
+    assert!(
+        sv.starts_with("Beslut: ") && sv.contains("Åtgärdsordning:"),
+        "{sv}"
+    );
 }
 
 /// Explaining never changes the verdict: explain agrees with check on every shipped scenario.
@@ -393,20 +586,38 @@ fn explain_never_changes_the_verdict() {
         let verdict = r["verdict"].as_str().unwrap();
         let run = granska(&["explain", file, "--lang", "en"]);
         let first = run.stdout.lines().next().unwrap_or_default().to_string();
-        assert!(first.contains(&format!("— {verdict} (law as of")), "{file}: check says {verdict}, explain says: {first}");
+        assert!(
+            first.contains(&format!("— {verdict} (law as of")),
+            "{file}: check says {verdict}, explain says: {first}"
+        );
     }
 }
 
 /// `explain --finding RULE` explains one finding; an id with no standing finding is a usage error.
 #[test]
 fn explain_one_finding_and_unknown_finding() {
-    let run = granska(&["explain", TS, "--finding", "PUL-THIRD-COUNTRY-TRANSFER", "--lang", "en"]);
+    let run = granska(&[
+        "explain",
+        TS,
+        "--finding",
+        "PUL-THIRD-COUNTRY-TRANSFER",
+        "--lang",
+        "en",
+    ]);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert!(lines.len() >= 2 && lines[1].starts_with("└─ [blocker] PUL-THIRD-COUNTRY-TRANSFER"), "{}", run.stdout);
+    assert!(
+        lines.len() >= 2 && lines[1].starts_with("└─ [blocker] PUL-THIRD-COUNTRY-TRANSFER"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("Remediation order:"));
     let run = granska(&["explain", TS, "--finding", "NO-SUCH-RULE"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.all().contains("no standing finding `NO-SUCH-RULE`"), "{}", run.all());
+    assert!(
+        run.all().contains("no standing finding `NO-SUCH-RULE`"),
+        "{}",
+        run.all()
+    );
 }
 
 /// `graph --format dot` is a Graphviz digraph (checked with `dot` when it is installed).
@@ -416,15 +627,33 @@ fn graph_dot_is_a_digraph() {
     let dot = &run.stdout;
     assert!(dot.starts_with("digraph granska {"), "{dot}");
     assert!(dot.trim_end().ends_with('}'));
-    assert!(dot.contains("doubleoctagon") && dot.contains(" -> ") && dot.contains("label=\"blocks\""), "{dot}");
+    assert!(
+        dot.contains("doubleoctagon") && dot.contains(" -> ") && dot.contains("label=\"blocks\""),
+        "{dot}"
+    );
     assert_eq!(dot.matches('{').count(), dot.matches('}').count());
     let default = granska(&["graph", TS]).stdout;
     assert_eq!(&default, dot, "dot is the default format");
-    if let Ok(mut child) = StdCommand::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+    if let Ok(mut child) = StdCommand::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(dot.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "dot rejects the graph: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dot rejects the graph: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
     }
 }
@@ -461,13 +690,30 @@ fn closed_stdout_does_not_panic() {
             .unwrap();
         drop(child.stdout.take()); // the reader goes away before granska writes
         let mut stderr = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
         let status = child.wait().unwrap();
         if stderr.contains("panicked") || status.code() == Some(101) {
-            panicked.push(format!("granska {} (exit {:?}): {}", args.join(" "), status.code(), stderr.lines().find(|l| l.contains("panicked")).unwrap_or_default()));
+            panicked.push(format!(
+                "granska {} (exit {:?}): {}",
+                args.join(" "),
+                status.code(),
+                stderr
+                    .lines()
+                    .find(|l| l.contains("panicked"))
+                    .unwrap_or_default()
+            ));
         }
     }
-    assert!(panicked.is_empty(), "panics on a closed stdout:\n{}", panicked.join("\n"));
+    assert!(
+        panicked.is_empty(),
+        "panics on a closed stdout:\n{}",
+        panicked.join("\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -479,15 +725,31 @@ fn closed_stdout_does_not_panic() {
 fn rules_list_lists_and_filters() {
     let run = granska(&["rules", "list", "--lang", "en"]);
     assert_eq!(run.code, Some(0));
-    assert!(run.stdout.contains("PUL-THIRD-COUNTRY-TRANSFER"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("PUL-THIRD-COUNTRY-TRANSFER"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("GDPR-TRANSFER-BASIS"));
     let period = regex::Regex::new(r"\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}").unwrap();
-    assert!(period.is_match(&run.stdout), "no in-force period `from – to` shown");
+    assert!(
+        period.is_match(&run.stdout),
+        "no in-force period `from – to` shown"
+    );
     let pul = granska(&["rules", "list", "--area", "pul"]).stdout;
-    let ids: Vec<&str> = pul.lines().filter(|l| !l.starts_with(' ')).filter_map(|l| l.split_whitespace().next()).collect();
-    assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with("PUL-")), "{ids:?}");
+    let ids: Vec<&str> = pul
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(
+        !ids.is_empty() && ids.iter().all(|id| id.starts_with("PUL-")),
+        "{ids:?}"
+    );
     let in_2015 = granska(&["rules", "list", "--as-of", "2015-04-21"]).stdout;
-    assert!(in_2015.contains("PUL-THIRD-COUNTRY-TRANSFER") && !in_2015.contains("GDPR-TRANSFER-BASIS"));
+    assert!(
+        in_2015.contains("PUL-THIRD-COUNTRY-TRANSFER") && !in_2015.contains("GDPR-TRANSFER-BASIS")
+    );
 }
 
 /// `rules show ID` prints the rule's file name and its full source with metadata.
@@ -495,9 +757,19 @@ fn rules_list_lists_and_filters() {
 fn rules_show_prints_rule_source() {
     let run = granska(&["rules", "show", "PUL-THIRD-COUNTRY-TRANSFER"]);
     assert_eq!(run.code, Some(0));
-    assert!(run.stdout.starts_with("# PUL-THIRD-COUNTRY-TRANSFER (builtin:rules/pul/pul-third-country-transfer.rhai)"), "{}", run.stdout);
-    let source = std::fs::read_to_string(root().join("rules/pul/pul-third-country-transfer.rhai")).unwrap();
-    assert!(run.stdout.contains(&source), "rules show does not print the file as it is");
+    assert!(
+        run.stdout.starts_with(
+            "# PUL-THIRD-COUNTRY-TRANSFER (builtin:rules/pul/pul-third-country-transfer.rhai)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let source =
+        std::fs::read_to_string(root().join("rules/pul/pul-third-country-transfer.rhai")).unwrap();
+    assert!(
+        run.stdout.contains(&source),
+        "rules show does not print the file as it is"
+    );
 }
 
 /// `rules test` over the repository's rulebook folder alone passes (exit 0).

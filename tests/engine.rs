@@ -23,7 +23,8 @@ impl Run {
         format!("{}{}", self.stdout, self.stderr)
     }
     fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
     }
 }
 
@@ -42,7 +43,11 @@ fn granska(args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    assert!(!run.all().contains("panicked"), "granska panicked on {args:?}:\n{}", run.all());
+    assert!(
+        !run.all().contains("panicked"),
+        "granska panicked on {args:?}:\n{}",
+        run.all()
+    );
     run
 }
 
@@ -58,7 +63,15 @@ fn scenario(name: &str) -> String {
 fn check(rulebook: &str, name: &str, extra: &[&str]) -> Run {
     let r = rules(rulebook);
     let s = scenario(name);
-    let mut args = vec!["check", "--no-default-rules", "--rules", &r, "--lang", "en", &s];
+    let mut args = vec![
+        "check",
+        "--no-default-rules",
+        "--rules",
+        &r,
+        "--lang",
+        "en",
+        &s,
+    ];
     args.extend_from_slice(extra);
     granska(&args)
 }
@@ -73,7 +86,12 @@ fn check_json(rulebook: &str, name: &str, extra: &[&str]) -> (Option<i32>, Value
 }
 
 fn rules_fired(result: &Value) -> Vec<String> {
-    result["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn waiver_statuses(result: &Value) -> Vec<(String, String)> {
@@ -81,7 +99,12 @@ fn waiver_statuses(result: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|w| (w["rule"].as_str().unwrap().to_string(), w["status"].as_str().unwrap().to_string()))
+        .map(|w| {
+            (
+                w["rule"].as_str().unwrap().to_string(),
+                w["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -97,8 +120,14 @@ fn endless_loop_makes_verdict_incomplete_and_other_findings_still_reported() {
     assert_eq!(run.code, Some(3), "{all}");
     assert!(all.contains("INCOMPLETE"), "{all}");
     assert!(all.contains("rule T-LOOP failed to evaluate"), "{all}");
-    assert!(all.contains("t-loop.rhai:13:"), "the error should point into the loop (line 13):\n{all}");
-    assert!(all.contains("[major] Testkommun has no ISMS."), "T-ISMS's finding is missing:\n{all}");
+    assert!(
+        all.contains("t-loop.rhai:13:"),
+        "the error should point into the loop (line 13):\n{all}"
+    );
+    assert!(
+        all.contains("[major] Testkommun has no ISMS."),
+        "T-ISMS's finding is missing:\n{all}"
+    );
 
     let (code, result) = check_json("endless-loop", "major-only", &[]);
     assert_eq!(code, Some(3));
@@ -107,7 +136,11 @@ fn endless_loop_makes_verdict_incomplete_and_other_findings_still_reported() {
     let errors = result["rule_errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{result}");
     assert_eq!(errors[0]["rule"], "T-LOOP");
-    assert!(errors[0]["file"].as_str().unwrap().ends_with("t-loop.rhai"), "{}", errors[0]);
+    assert!(
+        errors[0]["file"].as_str().unwrap().ends_with("t-loop.rhai"),
+        "{}",
+        errors[0]
+    );
     assert_eq!(errors[0]["line"], 13, "{}", errors[0]);
 }
 
@@ -127,7 +160,10 @@ fn undefined_scenario_property_fails_rule_naming_rule_and_line() {
     assert!(all.contains("rule T-TYPO failed to evaluate"), "{all}");
     assert!(all.contains("no property `nmae`"), "{all}");
     assert!(all.contains("did you mean `name`?"), "{all}");
-    assert!(all.contains("undefined-property/test/t-typo.rhai:12:"), "{all}");
+    assert!(
+        all.contains("undefined-property/test/t-typo.rhai:12:"),
+        "{all}"
+    );
     assert!(all.contains("[major] Testkommun has no ISMS."), "{all}");
     let (_, result) = check_json("undefined-property", "major-only", &[]);
     assert_eq!(result["verdict"], "INCOMPLETE");
@@ -141,8 +177,14 @@ fn fact_from_failed_rule_makes_its_readers_fail() {
     let (code, result) = check_json("tainted-fact", "major-only", &[]);
     assert_eq!(code, Some(3), "{result}");
     let errors = result["rule_errors"].as_array().unwrap();
-    let reader = errors.iter().find(|e| e["rule"] == "T-READER").unwrap_or_else(|| panic!("T-READER did not fail: {result}"));
-    assert!(reader["message"].as_str().unwrap().contains("unreliable"), "{reader}");
+    let reader = errors
+        .iter()
+        .find(|e| e["rule"] == "T-READER")
+        .unwrap_or_else(|| panic!("T-READER did not fail: {result}"));
+    assert!(
+        reader["message"].as_str().unwrap().contains("unreliable"),
+        "{reader}"
+    );
     assert_eq!(reader["line"], 13);
     assert!(errors.iter().any(|e| e["rule"] == "T-DERIVER"), "{result}");
     assert_eq!(rules_fired(&result), vec!["T-ISMS"]);
@@ -162,8 +204,16 @@ fn slow_rule_is_stopped_by_wall_clock_limit() {
 #[test]
 fn time_limit_error_names_the_time_limit() {
     let run = check("slow-rule", "major-only", &[]);
-    let line = run.all().lines().find(|l| l.contains("T-SLOW failed")).unwrap_or_default().to_string();
-    assert!(line.contains("time limit"), "the error does not say a time limit was hit: {line}");
+    let line = run
+        .all()
+        .lines()
+        .find(|l| l.contains("T-SLOW failed"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        line.contains("time limit"),
+        "the error does not say a time limit was hit: {line}"
+    );
 }
 
 /// Recursion, an oversized string and `timestamp()` are each a located rule error, never a crash.
@@ -177,16 +227,33 @@ fn sandbox_limits_and_missing_clock_fail_closed() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["rule"].as_str().unwrap().to_string(), e["line"].as_u64().unwrap()))
+        .map(|e| {
+            (
+                e["rule"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     errors.sort();
     assert_eq!(
         errors,
-        vec![("T-BIG-STRING".to_string(), 13), ("T-CLOCK".to_string(), 12), ("T-RECURSION".to_string(), 15)],
+        vec![
+            ("T-BIG-STRING".to_string(), 13),
+            ("T-CLOCK".to_string(), 12),
+            ("T-RECURSION".to_string(), 15)
+        ],
         "{result}"
     );
-    let clock = result["rule_errors"].as_array().unwrap().iter().find(|e| e["rule"] == "T-CLOCK").unwrap();
-    assert!(clock["message"].as_str().unwrap().contains("timestamp"), "{clock}");
+    let clock = result["rule_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "T-CLOCK")
+        .unwrap();
+    assert!(
+        clock["message"].as_str().unwrap().contains("timestamp"),
+        "{clock}"
+    );
 }
 
 /// `eval` is not part of the rule language: a rule that uses it does not compile.
@@ -195,7 +262,10 @@ fn eval_is_disabled_at_compile_time() {
     let run = check("eval-disabled", "clean", &[]);
     let all = run.all();
     assert_eq!(run.code, Some(2), "{all}");
-    assert!(all.contains("╭─[tests/fixtures/rules/eval-disabled/test/t-eval.rhai:11:9]"), "{all}");
+    assert!(
+        all.contains("╭─[tests/fixtures/rules/eval-disabled/test/t-eval.rhai:11:9]"),
+        "{all}"
+    );
     assert!(all.contains("'eval' is disabled"), "{all}");
 }
 
@@ -210,7 +280,10 @@ fn rhai_syntax_error_names_rule_file_line_and_column() {
     let all = run.all();
     assert_eq!(run.code, Some(2), "{all}");
     assert!(all.contains("Rhai syntax error"), "{all}");
-    assert!(all.contains("╭─[tests/fixtures/rules/syntax-error/test/t-broken.rhai:13:18]"), "{all}");
+    assert!(
+        all.contains("╭─[tests/fixtures/rules/syntax-error/test/t-broken.rhai:13:18]"),
+        "{all}"
+    );
 }
 
 /// Bad metadata (unknown key, no citation, 2019-02-29) is reported at each `//!` line in one run.
@@ -220,11 +293,20 @@ fn bad_metadata_points_at_each_metadata_line() {
     let all = run.all();
     assert_eq!(run.code, Some(2), "{all}");
     let dir = "tests/fixtures/rules/bad-metadata/test";
-    assert!(all.contains(&format!("╭─[{dir}/t-unknown-key.rhai:8:5]")), "{all}");
+    assert!(
+        all.contains(&format!("╭─[{dir}/t-unknown-key.rhai:8:5]")),
+        "{all}"
+    );
     assert!(all.contains("unknown key `citation`"), "{all}");
     assert!(all.contains("did you mean `citations`?"), "{all}");
-    assert!(all.contains(&format!("╭─[{dir}/t-missing-citation.rhai:8:5]")), "{all}");
-    assert!(all.contains(&format!("╭─[{dir}/t-bad-date.rhai:7:23]")), "{all}");
+    assert!(
+        all.contains(&format!("╭─[{dir}/t-missing-citation.rhai:8:5]")),
+        "{all}"
+    );
+    assert!(
+        all.contains(&format!("╭─[{dir}/t-bad-date.rhai:7:23]")),
+        "{all}"
+    );
     assert!(all.contains("`2019-02-29` is not a calendar date"), "{all}");
 }
 
@@ -247,7 +329,10 @@ fn dependency_cycle_names_all_three_rules() {
     assert_eq!(run.code, Some(2), "{all}");
     assert!(all.contains("cycle"), "{all}");
     for id in ["T-CYCLE-ONE", "T-CYCLE-TWO", "T-CYCLE-THREE"] {
-        assert!(all.contains(id), "{id} missing from the cycle report:\n{all}");
+        assert!(
+            all.contains(id),
+            "{id} missing from the cycle report:\n{all}"
+        );
     }
     assert!(!all.contains("T-OUTSIDE"), "{all}");
     assert!(all.contains("╭─[tests/fixtures/rules/cycle/test/"), "{all}");
@@ -259,8 +344,14 @@ fn overlapping_versions_of_a_requirement_are_refused() {
     let run = check("overlap", "clean", &[]);
     let all = run.all();
     assert_eq!(run.code, Some(2), "{all}");
-    assert!(all.contains("T-TRANSFER-2010") && all.contains("T-TRANSFER-2020"), "{all}");
-    assert!(all.contains("╭─[tests/fixtures/rules/overlap/test/t-transfer-2020.rhai:7:"), "{all}");
+    assert!(
+        all.contains("T-TRANSFER-2010") && all.contains("T-TRANSFER-2020"),
+        "{all}"
+    );
+    assert!(
+        all.contains("╭─[tests/fixtures/rules/overlap/test/t-transfer-2020.rhai:7:"),
+        "{all}"
+    );
 }
 
 /// A broken rulebook stops every command that loads it, not only `check`.
@@ -300,10 +391,34 @@ fn rule_not_in_force_does_not_run_either_side_of_the_boundary() {
 #[test]
 fn rules_list_as_of_lists_only_rules_in_force() {
     let r = rules("basic");
-    let old = granska(&["rules", "list", "--no-default-rules", "--rules", &r, "--as-of", "2019-12-31"]).stdout;
-    let new = granska(&["rules", "list", "--no-default-rules", "--rules", &r, "--as-of", "2020-01-01"]).stdout;
-    assert!(old.contains("T-OLD-LAW") && !old.contains("T-NEW-LAW"), "{old}");
-    assert!(new.contains("T-NEW-LAW") && !new.contains("T-OLD-LAW"), "{new}");
+    let old = granska(&[
+        "rules",
+        "list",
+        "--no-default-rules",
+        "--rules",
+        &r,
+        "--as-of",
+        "2019-12-31",
+    ])
+    .stdout;
+    let new = granska(&[
+        "rules",
+        "list",
+        "--no-default-rules",
+        "--rules",
+        &r,
+        "--as-of",
+        "2020-01-01",
+    ])
+    .stdout;
+    assert!(
+        old.contains("T-OLD-LAW") && !old.contains("T-NEW-LAW"),
+        "{old}"
+    );
+    assert!(
+        new.contains("T-NEW-LAW") && !new.contains("T-OLD-LAW"),
+        "{new}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,8 +436,15 @@ fn valid_waiver_of_recommendation_removes_finding_and_changes_verdict() {
 
     let (code, with) = check_json("basic", "waiver-valid", &["--fail-on", "major"]);
     assert_eq!(with["verdict"], "CLEAR", "{with}");
-    assert_eq!(code, Some(0), "a waived major finding must not fail --fail-on major");
-    assert_eq!(waiver_statuses(&with), vec![("T-ISMS".to_string(), "applied".to_string())]);
+    assert_eq!(
+        code,
+        Some(0),
+        "a waived major finding must not fail --fail-on major"
+    );
+    assert_eq!(
+        waiver_statuses(&with),
+        vec![("T-ISMS".to_string(), "applied".to_string())]
+    );
     assert_eq!(with["waivers"][0]["findings_waived"], 1);
     assert_eq!(with["counts"]["major"], 0);
     assert_eq!(with["counts"]["waived"], 1);
@@ -336,7 +458,10 @@ fn valid_waiver_of_recommendation_removes_finding_and_changes_verdict() {
 fn expired_waiver_leaves_finding_standing() {
     let (_, result) = check_json("basic", "waiver-expired", &[]);
     assert_eq!(result["verdict"], "CONDITIONAL", "{result}");
-    assert_eq!(waiver_statuses(&result), vec![("T-ISMS".to_string(), "rejected_expired".to_string())]);
+    assert_eq!(
+        waiver_statuses(&result),
+        vec![("T-ISMS".to_string(), "rejected_expired".to_string())]
+    );
     assert_eq!(result["findings"][0]["waived"], false);
     assert_eq!(result["counts"]["major"], 1);
 }
@@ -360,13 +485,22 @@ fn waiver_of_statutory_rule_is_rejected_and_finding_stays() {
     let (code, result) = check_json("basic", "waiver-statutory", &[]);
     assert_eq!(result["verdict"], "BLOCKED", "{result}");
     assert_eq!(code, Some(1));
-    assert_eq!(waiver_statuses(&result), vec![("T-FOREIGN-ACCESS".to_string(), "rejected_statutory".to_string())]);
+    assert_eq!(
+        waiver_statuses(&result),
+        vec![(
+            "T-FOREIGN-ACCESS".to_string(),
+            "rejected_statutory".to_string()
+        )]
+    );
     assert_eq!(result["waivers"][0]["findings_waived"], 0);
     let f = &result["findings"][0];
     assert_eq!(f["rule"], "T-FOREIGN-ACCESS");
     assert_eq!(f["waived"], false);
     let human = check("basic", "waiver-statutory", &[]).all();
-    assert!(human.contains("waiver has no effect: a statute cannot be waived"), "{human}");
+    assert!(
+        human.contains("waiver has no effect: a statute cannot be waived"),
+        "{human}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -377,9 +511,21 @@ fn waiver_of_statutory_rule_is_rejected_and_finding_stays() {
 #[test]
 fn finding_points_at_the_line_of_the_element_it_concerns() {
     let (_, result) = check_json("basic", "blocker", &[]);
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario("blocker"))).unwrap();
-    let want_line = text.lines().position(|l| l.contains("level: admin, from: [RS]")).unwrap() + 1;
-    let f = result["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "T-FOREIGN-ACCESS").unwrap().clone();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario("blocker")))
+            .unwrap();
+    let want_line = text
+        .lines()
+        .position(|l| l.contains("level: admin, from: [RS]"))
+        .unwrap()
+        + 1;
+    let f = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "T-FOREIGN-ACCESS")
+        .unwrap()
+        .clone();
     assert_eq!(f["path"], "suppliers[0].subcontractors[0].access[0]");
     assert_eq!(f["line"], want_line, "{f}");
     assert_eq!(f["severity"], "blocker");
@@ -387,20 +533,36 @@ fn finding_points_at_the_line_of_the_element_it_concerns() {
     assert_eq!(f["citations"][0]["act"], "TEST 1");
     assert_eq!(f["citations"][0]["ref"], "2 §");
     assert_eq!(f["subject"], "register");
-    assert_eq!(f["message"]["en"], "sup › sub-rs accesses register from RS.");
+    assert_eq!(
+        f["message"]["en"],
+        "sup › sub-rs accesses register from RS."
+    );
     let facts = result["facts"].as_array().unwrap();
     assert!(
-        facts.iter().any(|v| v["name"] == "holds_personal_data" && v["subject"] == "register" && v["value"] == true && v["derived_by"] == "T-PERSONAL-DATA"),
+        facts.iter().any(|v| v["name"] == "holds_personal_data"
+            && v["subject"] == "register"
+            && v["value"] == true
+            && v["derived_by"] == "T-PERSONAL-DATA"),
         "{facts:?}"
     );
     // Severity order: blocker, major, minor.
-    assert_eq!(rules_fired(&result), vec!["T-FOREIGN-ACCESS", "T-ISMS", "T-GOVERNANCE"]);
+    assert_eq!(
+        rules_fired(&result),
+        vec!["T-FOREIGN-ACCESS", "T-ISMS", "T-GOVERNANCE"]
+    );
 }
 
 /// A `--rules` rule overrides the built-in rule with the same id, and the receipt lists it.
 #[test]
 fn local_rule_overrides_builtin_rule_with_same_id() {
-    let base = ["check", "scenarios/transportstyrelsen-2015.yaml", "--as-of", "2026-11-28", "--format", "json"];
+    let base = [
+        "check",
+        "scenarios/transportstyrelsen-2015.yaml",
+        "--as-of",
+        "2026-11-28",
+        "--format",
+        "json",
+    ];
     let builtin = granska(&base).json();
     assert!(rules_fired(&builtin["results"][0]).contains(&"MSB-ISMS".to_string()));
     let r = rules("override");
@@ -408,9 +570,20 @@ fn local_rule_overrides_builtin_rule_with_same_id() {
     args.extend(["--rules", &r]);
     let local = granska(&args).json();
     let result = &local["results"][0];
-    assert!(!rules_fired(result).contains(&"MSB-ISMS".to_string()), "the local MSB-ISMS should replace the built-in one");
-    let files: Vec<&str> = result["receipt"]["rule_files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
-    assert!(files.contains(&"tests/fixtures/rules/override/msb/msb-isms.rhai"), "{files:?}");
+    assert!(
+        !rules_fired(result).contains(&"MSB-ISMS".to_string()),
+        "the local MSB-ISMS should replace the built-in one"
+    );
+    let files: Vec<&str> = result["receipt"]["rule_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"tests/fixtures/rules/override/msb/msb-isms.rhai"),
+        "{files:?}"
+    );
 }
 
 /// `rules test` on a fixture rulebook passes when its cases hold, with full coverage.
@@ -419,8 +592,16 @@ fn rules_test_on_fixture_rulebook_passes() {
     let r = rules("basic");
     let run = granska(&["rules", "test", "--no-default-rules", "--rules", &r]);
     assert_eq!(run.code, Some(0), "{}", run.all());
-    assert!(run.stdout.contains("coverage: 6 rules, 6 fully covered"), "{}", run.stdout);
-    assert!(run.stdout.lines().any(|l| l == "7 passed, 0 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("coverage: 6 rules, 6 fully covered"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.lines().any(|l| l == "7 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// A rule test that does not hold fails the run (exit 1) and shows expected vs actual.
@@ -431,8 +612,14 @@ fn rules_test_failure_shows_expected_and_actual() {
     let out = run.all();
     assert_eq!(run.code, Some(1), "{out}");
     assert!(out.contains("FAIL  "), "{out}");
-    assert!(out.contains("expected T-ISMS not to fire; actual: T-ISMS major at organisation.isms"), "{out}");
-    assert!(out.contains("expected T-ISMS to fire; it did not fire (it ran and passed)"), "{out}");
+    assert!(
+        out.contains("expected T-ISMS not to fire; actual: T-ISMS major at organisation.isms"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected T-ISMS to fire; it did not fire (it ran and passed)"),
+        "{out}"
+    );
     assert!(out.contains("expected verdict BLOCKED, got CLEAR"), "{out}");
     assert!(out.lines().any(|l| l == "0 passed, 2 failed"), "{out}");
 }

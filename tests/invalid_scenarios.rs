@@ -54,9 +54,20 @@ fn granska(dir: &Path, args: &[&str]) -> Run {
 fn check_invalid_in(dir: &Path, file: &str) -> String {
     let run = granska(dir, &["check", file]);
     let all = run.all();
-    assert!(!all.contains("panicked"), "{file}: granska panicked:\n{all}");
-    assert_eq!(run.code, Some(2), "{file}: expected exit 2 (invalid input), got {:?}:\n{all}", run.code);
-    assert!(all.contains(file), "{file}: the diagnostic does not name the file:\n{all}");
+    assert!(
+        !all.contains("panicked"),
+        "{file}: granska panicked:\n{all}"
+    );
+    assert_eq!(
+        run.code,
+        Some(2),
+        "{file}: expected exit 2 (invalid input), got {:?}:\n{all}",
+        run.code
+    );
+    assert!(
+        all.contains(file),
+        "{file}: the diagnostic does not name the file:\n{all}"
+    );
     all
 }
 
@@ -67,19 +78,28 @@ fn check_invalid(file: &str) -> String {
 /// The diagnostic header for `file` at `line` (any column), e.g. `╭─[unknown-key.yaml:17:`.
 fn assert_at_line(all: &str, file: &str, line: usize) {
     let want = format!("╭─[{file}:{line}:");
-    assert!(all.contains(&want), "{file}: expected a diagnostic on line {line} (`{want}`), got:\n{all}");
+    assert!(
+        all.contains(&want),
+        "{file}: expected a diagnostic on line {line} (`{want}`), got:\n{all}"
+    );
 }
 
 /// The diagnostic header for `file` at exactly `line:col`.
 fn assert_at(all: &str, file: &str, line: usize, col: usize) {
     let want = format!("╭─[{file}:{line}:{col}]");
-    assert!(all.contains(&want), "{file}: expected a diagnostic at {line}:{col} (`{want}`), got:\n{all}");
+    assert!(
+        all.contains(&want),
+        "{file}: expected a diagnostic at {line}:{col} (`{want}`), got:\n{all}"
+    );
 }
 
 /// The `file:line:col` headers in the order they were printed.
 fn headers(all: &str) -> Vec<String> {
     all.lines()
-        .filter_map(|l| l.split_once("╭─[").map(|(_, rest)| rest.trim_end_matches(']').to_string()))
+        .filter_map(|l| {
+            l.split_once("╭─[")
+                .map(|(_, rest)| rest.trim_end_matches(']').to_string())
+        })
         .collect()
 }
 
@@ -100,7 +120,7 @@ fn wrong_type_names_line_and_expected_type() {
     assert_at(&all, "wrong-type.yaml", 18, 22);
     assert!(all.contains("security_sensitive"), "{all}");
     assert!(all.contains("data_subjects"), "{all}");
-    assert!(all.contains("boolean") && all.contains("integer"), "{all}");
+    assert!(all.contains("true or false") && all.contains("a whole number"), "{all}");
 }
 
 /// The "expected …" wording is plain words, not a debug dump of the validator's type set.
@@ -152,11 +172,16 @@ fn bad_country_codes_are_all_reported_at_once() {
 #[test]
 fn uk_is_not_a_country_code_and_gb_is_suggested() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(invalid_dir().join("bad-country.yaml")).unwrap().replace("[se]", "[SE]");
+    let text = std::fs::read_to_string(invalid_dir().join("bad-country.yaml"))
+        .unwrap()
+        .replace("[se]", "[SE]");
     std::fs::write(tmp.path().join("uk.yaml"), text).unwrap();
     let all = check_invalid_in(tmp.path(), "uk.yaml");
     assert_at(&all, "uk.yaml", 18, 14);
-    assert!(all.contains("`UK` is not an ISO 3166-1 alpha-2 country code"), "{all}");
+    assert!(
+        all.contains("`UK` is not an ISO 3166-1 alpha-2 country code"),
+        "{all}"
+    );
     assert!(all.contains("the United Kingdom is GB"), "{all}");
 }
 
@@ -181,7 +206,7 @@ fn duplicate_key_names_both_lines() {
 #[test]
 fn empty_value_is_reported_on_its_own_line() {
     let all = check_invalid("empty-value.yaml");
-    assert!(all.contains("`organisation` must be object"), "{all}");
+    assert!(all.contains("`organisation` must be a mapping"), "{all}");
     assert_at_line(&all, "empty-value.yaml", 6);
 }
 
@@ -205,7 +230,10 @@ fn missing_version_points_at_column_one() {
 fn unsupported_version_names_line() {
     let all = check_invalid("unsupported-version.yaml");
     assert_at(&all, "unsupported-version.yaml", 3, 10);
-    assert!(all.contains("unsupported scenario format version 2"), "{all}");
+    assert!(
+        all.contains("unsupported scenario format version 2"),
+        "{all}"
+    );
 }
 
 /// A billion-laughs alias bomb is refused at its first anchor, without expanding it.
@@ -267,7 +295,11 @@ fn many_problems_are_all_reported_in_file_order() {
     let all = check_invalid("many-problems.yaml");
     assert_eq!(
         headers(&all),
-        vec!["many-problems.yaml:8:9", "many-problems.yaml:11:10", "many-problems.yaml:16:40"],
+        vec![
+            "many-problems.yaml:8:9",
+            "many-problems.yaml:11:10",
+            "many-problems.yaml:16:40"
+        ],
         "{all}"
     );
     assert!(all.contains("did you mean `planning`?"), "{all}");
@@ -278,14 +310,21 @@ fn many_problems_are_all_reported_in_file_order() {
 fn unknown_waiver_rule_names_line() {
     let all = check_invalid("unknown-waiver-rule.yaml");
     assert_at(&all, "unknown-waiver-rule.yaml", 13, 11);
-    assert!(all.contains("no rule has the id `MSB-NO-SUCH-RULE`"), "{all}");
+    assert!(
+        all.contains("no rule has the id `MSB-NO-SUCH-RULE`"),
+        "{all}"
+    );
 }
 
 /// Bytes that are not UTF-8 are refused with the line and column of the first bad byte.
 #[test]
 fn not_utf8_names_line_and_column_of_first_bad_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("not-utf8.yaml"), b"granska: 1\nid: x\ntitle: caf\xe9 \xff\n").unwrap();
+    std::fs::write(
+        tmp.path().join("not-utf8.yaml"),
+        b"granska: 1\nid: x\ntitle: caf\xe9 \xff\n",
+    )
+    .unwrap();
     let all = check_invalid_in(tmp.path(), "not-utf8.yaml");
     assert_at(&all, "not-utf8.yaml", 3, 11);
     assert!(all.contains("not valid UTF-8"), "{all}");
@@ -303,11 +342,23 @@ fn byte_order_mark_is_not_part_of_the_first_key() {
     let rules = root.join("tests/fixtures/rules/basic");
     let run = granska(
         tmp.path(),
-        &["check", "--no-default-rules", "--rules", rules.to_str().unwrap(), "--lang", "en", "bom.yaml"],
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--lang",
+            "en",
+            "bom.yaml",
+        ],
     );
     let all = run.all();
     assert!(!all.contains("panicked"), "{all}");
-    assert_eq!(run.code, Some(0), "a scenario with a BOM is refused:\n{all}");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a scenario with a BOM is refused:\n{all}"
+    );
     assert!(all.contains("bom.yaml: CLEAR"), "{all}");
 }
 
@@ -329,7 +380,11 @@ fn oversized_file_is_refused_before_parsing() {
 #[test]
 fn deep_flow_nesting_is_refused_at_its_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = format!("granska: 1\nid: deep\ntitle: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let text = format!(
+        "granska: 1\nid: deep\ntitle: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     std::fs::write(tmp.path().join("deep-flow.yaml"), text).unwrap();
     let all = check_invalid_in(tmp.path(), "deep-flow.yaml");
     assert_at_line(&all, "deep-flow.yaml", 3);
@@ -348,8 +403,14 @@ fn deep_block_mapping_nesting_is_refused_at_its_line() {
     std::fs::write(tmp.path().join("deep-block.yaml"), text).unwrap();
     let all = check_invalid_in(tmp.path(), "deep-block.yaml");
     assert!(all.contains("nesting deeper than"), "{all}");
-    let line = headers(&all).first().and_then(|h| h.split(':').nth(1)?.parse::<usize>().ok()).unwrap_or(0);
-    assert!((60..=72).contains(&line), "expected the depth error near line 68, got line {line}:\n{all}");
+    let line = headers(&all)
+        .first()
+        .and_then(|h| h.split(':').nth(1)?.parse::<usize>().ok())
+        .unwrap_or(0);
+    assert!(
+        (60..=72).contains(&line),
+        "expected the depth error near line 68, got line {line}:\n{all}"
+    );
 }
 
 /// Block sequences nested 5,000 deep on one line (`- - - …`) are refused, not a stack overflow.
@@ -371,21 +432,33 @@ fn every_invalid_fixture_exits_2_and_is_invalid_in_json() {
         .filter(|n| n.ends_with(".yaml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 15, "expected the invalid fixtures, found {names:?}");
+    assert!(
+        names.len() >= 15,
+        "expected the invalid fixtures, found {names:?}"
+    );
     for name in &names {
         check_invalid(name);
         let run = granska(&invalid_dir(), &["check", "--format", "json", name]);
         assert_eq!(run.code, Some(2), "{name}: {}", run.all());
-        let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}\n{}", run.stdout));
+        let json: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}\n{}", run.stdout));
         let result = &json["results"][0];
         assert_eq!(result["status"], "invalid", "{name}: {result}");
         assert_eq!(result["file"], name.as_str(), "{name}: {result}");
         let problems = result["problems"].as_array().expect("problems");
         assert!(!problems.is_empty(), "{name}: no problems listed");
         for p in problems {
-            assert!(p["code"].as_str().is_some_and(|c| c.starts_with("granska::")), "{name}: {p}");
+            assert!(
+                p["code"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("granska::")),
+                "{name}: {p}"
+            );
             if let Some(line) = p["line"].as_u64() {
-                assert!(line >= 1 && p["column"].as_u64().is_some_and(|c| c >= 1), "{name}: {p}");
+                assert!(
+                    line >= 1 && p["column"].as_u64().is_some_and(|c| c >= 1),
+                    "{name}: {p}"
+                );
                 assert_eq!(p["file"], name.as_str(), "{name}: {p}");
             }
         }
@@ -413,10 +486,22 @@ fn invalid_file_among_valid_ones_exits_2_and_valid_ones_are_still_judged() {
     );
     let all = run.all();
     assert_eq!(run.code, Some(2), "{all}");
-    assert!(all.contains("tests/fixtures/scenarios/valid/blocker.yaml: BLOCKED"), "{all}");
-    assert!(all.contains("tests/fixtures/scenarios/valid/clean.yaml: CLEAR"), "{all}");
-    assert!(all.contains("╭─[tests/fixtures/scenarios/invalid/bad-date.yaml:11:9]"), "{all}");
-    assert!(all.contains("3 scenarios: 1 BLOCKED, 1 CLEAR, 1 invalid"), "{all}");
+    assert!(
+        all.contains("tests/fixtures/scenarios/valid/blocker.yaml: BLOCKED"),
+        "{all}"
+    );
+    assert!(
+        all.contains("tests/fixtures/scenarios/valid/clean.yaml: CLEAR"),
+        "{all}"
+    );
+    assert!(
+        all.contains("╭─[tests/fixtures/scenarios/invalid/bad-date.yaml:11:9]"),
+        "{all}"
+    );
+    assert!(
+        all.contains("3 scenarios: 1 BLOCKED, 1 CLEAR, 1 invalid"),
+        "{all}"
+    );
 }
 
 /// Quoted values are text however they look (`'2015'`, `"123"`, `'true'`, `"NO"`), as the help text promises.
@@ -436,7 +521,11 @@ fn quoted_scalars_stay_text() {
         ],
     );
     let all = run.all();
-    assert_eq!(run.code, Some(0), "quoted values were read as numbers or booleans:\n{all}");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "quoted values were read as numbers or booleans:\n{all}"
+    );
     assert!(all.contains("quoted-scalars.yaml: CLEAR"), "{all}");
 }
 
@@ -446,7 +535,11 @@ fn missing_scenario_path_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let run = granska(tmp.path(), &["check", "no-such-file.yaml"]);
     assert_eq!(run.code, Some(2), "{}", run.all());
-    assert!(run.all().contains("no-such-file.yaml does not exist"), "{}", run.all());
+    assert!(
+        run.all().contains("no-such-file.yaml does not exist"),
+        "{}",
+        run.all()
+    );
     assert!(!run.all().contains("panicked"));
 }
 

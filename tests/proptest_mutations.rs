@@ -10,15 +10,16 @@ use std::sync::{Arc, LazyLock};
 use granska::diag::Problem;
 use granska::eval::Evaluator;
 use granska::rulebook::{Rulebook, Tree};
-use granska::scenario::parse::{TopLevel, parse_yaml, source_from_bytes};
 use granska::scenario::load_source;
+use granska::scenario::parse::{TopLevel, parse_yaml, source_from_bytes};
 use granska::source::SourceFile;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 /// The built-in rulebook, compiled once for all cases.
 static EVALUATOR: LazyLock<Evaluator> = LazyLock::new(|| {
-    let rulebook = Rulebook::load(&[Tree::Builtin]).unwrap_or_else(|p| panic!("the built-in rulebook loads: {p:?}"));
+    let rulebook = Rulebook::load(&[Tree::Builtin])
+        .unwrap_or_else(|p| panic!("the built-in rulebook loads: {p:?}"));
     Evaluator::new(Arc::new(rulebook))
 });
 
@@ -34,24 +35,61 @@ static SEEDS: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| {
             .collect();
         names.sort();
         for n in names {
-            out.push((format!("{dir}/{n}"), std::fs::read(root.join(dir).join(&n)).unwrap()));
+            out.push((
+                format!("{dir}/{n}"),
+                std::fs::read(root.join(dir).join(&n)).unwrap(),
+            ));
         }
     }
-    assert!(out.len() >= 10, "expected the shipped and fixture scenarios");
+    assert!(
+        out.len() >= 10,
+        "expected the shipped and fixture scenarios"
+    );
     out
 });
 
 /// Values of other types and shapes, and values that look right but are not.
 const VALUES: &[&str] = &[
-    "7", "-1", "4.5", "true", "false", "~", "null", "[]", "{}", "[SE, UK]", "{ a: 1 }", "\"\"", "''", "se", "UK", "XX",
-    "2024-02-30", "2024-13-01", "24-01-01", "99999999999999999999", "municipalty", "admin", "blocker", "&anchor x",
-    "*alias", "!!str x", "|", ">", "- x", "ü", "\"unterminated", "'unterminated", "[unclosed", "{unclosed",
+    "7",
+    "-1",
+    "4.5",
+    "true",
+    "false",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "[SE, UK]",
+    "{ a: 1 }",
+    "\"\"",
+    "''",
+    "se",
+    "UK",
+    "XX",
+    "2024-02-30",
+    "2024-13-01",
+    "24-01-01",
+    "99999999999999999999",
+    "municipalty",
+    "admin",
+    "blocker",
+    "&anchor x",
+    "*alias",
+    "!!str x",
+    "|",
+    ">",
+    "- x",
+    "ü",
+    "\"unterminated",
+    "'unterminated",
+    "[unclosed",
+    "{unclosed",
 ];
 
 /// Characters that mean something in YAML, or are awkward in text.
 const CHARS: &[char] = &[
-    ':', '-', '[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '?', ' ', '\t', '\n', '\r',
-    '\0', '\u{feff}', '\u{2028}', 'ü', '€', '😀', '\\',
+    ':', '-', '[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '?',
+    ' ', '\t', '\n', '\r', '\0', '\u{feff}', '\u{2028}', 'ü', '€', '😀', '\\',
 ];
 
 #[derive(Debug, Clone)]
@@ -83,8 +121,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), any::<usize>()).prop_map(|(line, value)| Mutation::Retype { line, value }),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapIds(a, b)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::CopyId(a, b)),
-        (any::<usize>(), prop_oneof![prop::sample::select(CHARS), any::<char>()]).prop_map(|(at, ch)| Mutation::InsertChar { at, ch }),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..6)).prop_map(|(at, bytes)| Mutation::InsertBytes { at, bytes }),
+        (
+            any::<usize>(),
+            prop_oneof![prop::sample::select(CHARS), any::<char>()]
+        )
+            .prop_map(|(at, ch)| Mutation::InsertChar { at, ch }),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..6))
+            .prop_map(|(at, bytes)| Mutation::InsertBytes { at, bytes }),
         (any::<usize>(), -4i8..=4).prop_map(|(line, by)| Mutation::Reindent { line, by }),
         any::<usize>().prop_map(Mutation::Truncate),
     ]
@@ -129,7 +172,9 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
             lines.insert(i % n, l);
         }
         Mutation::Retype { line, value } => {
-            let candidates: Vec<usize> = (0..n).filter(|&i| split_value(&lines[i]).is_some()).collect();
+            let candidates: Vec<usize> = (0..n)
+                .filter(|&i| split_value(&lines[i]).is_some())
+                .collect();
             if let Some(&i) = candidates.get(line % candidates.len().max(1)) {
                 let (key, _) = split_value(&lines[i]).unwrap();
                 lines[i] = [key, VALUES[value % VALUES.len()].as_bytes().to_vec()].concat();
@@ -152,13 +197,20 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
             if *by > 0 {
                 l.splice(0..0, std::iter::repeat_n(b' ', *by as usize));
             } else {
-                let strip = l.iter().take_while(|b| **b == b' ').count().min(by.unsigned_abs() as usize);
+                let strip = l
+                    .iter()
+                    .take_while(|b| **b == b' ')
+                    .count()
+                    .min(by.unsigned_abs() as usize);
                 l.drain(..strip);
             }
         }
         Mutation::InsertChar { .. } | Mutation::InsertBytes { .. } | Mutation::Truncate(_) => {}
     }
-    if !matches!(m, Mutation::InsertChar { .. } | Mutation::InsertBytes { .. } | Mutation::Truncate(_)) {
+    if !matches!(
+        m,
+        Mutation::InsertChar { .. } | Mutation::InsertBytes { .. } | Mutation::Truncate(_)
+    ) {
         *bytes = join(&lines);
         return;
     }
@@ -186,17 +238,33 @@ fn check_problem(p: &Problem) -> Result<(), TestCaseError> {
         let (file_name, line, col) = p.location().expect("a problem with a file has a location");
         prop_assert_eq!(file_name, file.name.clone());
         prop_assert!(line >= 1 && col >= 1);
-        prop_assert!(line <= file.text.lines().count().max(1) + 1, "line {line} beyond the end: {}", p.message);
+        prop_assert!(
+            line <= file.text.lines().count().max(1) + 1,
+            "line {line} beyond the end: {}",
+            p.message
+        );
     }
     Ok(())
 }
 
-fn check_span(file: &SourceFile, start: usize, len: usize, what: &str) -> Result<(), TestCaseError> {
+fn check_span(
+    file: &SourceFile,
+    start: usize,
+    len: usize,
+    what: &str,
+) -> Result<(), TestCaseError> {
     let text = &file.text;
-    prop_assert!(start <= text.len() && start + len <= text.len(), "span {start}+{len} outside the text ({} bytes): {what}", text.len());
+    prop_assert!(
+        start <= text.len() && start + len <= text.len(),
+        "span {start}+{len} outside the text ({} bytes): {what}",
+        text.len()
+    );
     // The start decides the line and column shown, so it must be a character boundary. (That
     // the end is one too is checked for a known case in `syntax_error_span_ends_on_a_character_boundary`.)
-    prop_assert!(text.is_char_boundary(start), "span {start}+{len} starts inside a character: {what}");
+    prop_assert!(
+        text.is_char_boundary(start),
+        "span {start}+{len} starts inside a character: {what}"
+    );
     Ok(())
 }
 
@@ -219,7 +287,12 @@ fn judge(bytes: Vec<u8>) -> Result<(), TestCaseError> {
             let e = evaluator.evaluate(Arc::new(loaded), None);
             let n_lines = file.text.lines().count().max(1);
             for f in &e.findings {
-                prop_assert!(f.line >= 1 && f.line <= n_lines + 1, "{} on line {} of {n_lines}", f.rule, f.line);
+                prop_assert!(
+                    f.line >= 1 && f.line <= n_lines + 1,
+                    "{} on line {} of {n_lines}",
+                    f.rule,
+                    f.line
+                );
                 prop_assert!(f.column >= 1);
             }
             prop_assert!(!e.verdict.as_str().is_empty());
@@ -277,7 +350,8 @@ fn seeds_load_unmutated() {
 /// Each kind of mutation does what it says on a small input (the generator is not vacuous).
 #[test]
 fn mutations_change_the_text() {
-    let base = b"granska: 1\nid: a\nassets:\n  - id: x\n    name: X\n  - id: y\n    name: Y\n".to_vec();
+    let base =
+        b"granska: 1\nid: a\nassets:\n  - id: x\n    name: X\n  - id: y\n    name: Y\n".to_vec();
     let all = [
         Mutation::DropLine(1),
         Mutation::DuplicateLine(1),
@@ -285,7 +359,10 @@ fn mutations_change_the_text() {
         Mutation::SwapIds(1, 2),
         Mutation::CopyId(1, 2),
         Mutation::InsertChar { at: 3, ch: ':' },
-        Mutation::InsertBytes { at: 3, bytes: vec![0xff] },
+        Mutation::InsertBytes {
+            at: 3,
+            bytes: vec![0xff],
+        },
         Mutation::Reindent { line: 4, by: 2 },
         Mutation::Truncate(20),
     ];
@@ -331,9 +408,19 @@ fn problem_at_end_of_file_has_span_inside_the_text() {
         let problems = load_source(file.clone(), EVALUATOR.rulebook.as_ref()).expect_err("invalid");
         for p in &problems.0 {
             if let Some(span) = p.span.filter(|s| s.start + s.len > text.len()) {
-                outside.push(format!("{text:?}: `{}` at {}+{} (text is {} bytes)", p.message, span.start, span.len, text.len()));
+                outside.push(format!(
+                    "{text:?}: `{}` at {}+{} (text is {} bytes)",
+                    p.message,
+                    span.start,
+                    span.len,
+                    text.len()
+                ));
             }
         }
     }
-    assert!(outside.is_empty(), "spans past the end of the text:\n{}", outside.join("\n"));
+    assert!(
+        outside.is_empty(),
+        "spans past the end of the text:\n{}",
+        outside.join("\n")
+    );
 }

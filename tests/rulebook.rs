@@ -24,15 +24,38 @@ fn granska(args: &[&str]) -> (Option<i32>, String) {
 
 /// The `N passed, 0 failed` line, with N > 0; fails with the FAIL lines otherwise.
 fn assert_all_passed(code: Option<i32>, out: &str) {
-    let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL") || l.starts_with("        ")).collect();
-    assert_eq!(code, Some(0), "rules test failed:\n{}\n\n{}", fails.join("\n"), out.lines().rev().take(20).collect::<Vec<_>>().join("\n"));
-    let summary = out.lines().rev().find(|l| l.ends_with(" failed")).unwrap_or_else(|| panic!("no summary line:\n{out}"));
-    let (passed, failed) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("odd summary `{summary}`"));
-    let passed: usize = passed.parse().unwrap_or_else(|_| panic!("odd summary `{summary}`"));
+    let fails: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("FAIL") || l.starts_with("        "))
+        .collect();
+    assert_eq!(
+        code,
+        Some(0),
+        "rules test failed:\n{}\n\n{}",
+        fails.join("\n"),
+        out.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+    );
+    let summary = out
+        .lines()
+        .rev()
+        .find(|l| l.ends_with(" failed"))
+        .unwrap_or_else(|| panic!("no summary line:\n{out}"));
+    let (passed, failed) = summary
+        .split_once(" passed, ")
+        .unwrap_or_else(|| panic!("odd summary `{summary}`"));
+    let passed: usize = passed
+        .parse()
+        .unwrap_or_else(|_| panic!("odd summary `{summary}`"));
     assert!(passed > 0, "no rule test ran: {summary}");
     assert_eq!(failed, "0 failed", "{summary}");
-    let coverage = out.lines().find(|l| l.starts_with("coverage: ")).unwrap_or_else(|| panic!("no coverage line:\n{out}"));
-    let (rules, covered) = coverage.trim_start_matches("coverage: ").split_once(" rules, ").unwrap();
+    let coverage = out
+        .lines()
+        .find(|l| l.starts_with("coverage: "))
+        .unwrap_or_else(|| panic!("no coverage line:\n{out}"));
+    let (rules, covered) = coverage
+        .trim_start_matches("coverage: ")
+        .split_once(" rules, ")
+        .unwrap();
     assert_eq!(covered, format!("{rules} fully covered"), "{coverage}");
 }
 
@@ -55,6 +78,15 @@ fn builtin_rulebook_tests_pass() {
 fn builtin_rulebook_is_the_one_on_disk() {
     let (_, disk) = granska(&["rules", "test", "--no-default-rules", "--rules", "rules"]);
     let (_, builtin) = granska(&["rules", "test"]);
-    let last = |s: &str| s.lines().rev().find(|l| l.ends_with(" failed")).map(str::to_string);
-    assert_eq!(last(&disk), last(&builtin), "the binary embeds a different rulebook than rules/ (rebuild?)");
+    let last = |s: &str| {
+        s.lines()
+            .rev()
+            .find(|l| l.ends_with(" failed"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        last(&disk),
+        last(&builtin),
+        "the binary embeds a different rulebook than rules/ (rebuild?)"
+    );
 }

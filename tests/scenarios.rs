@@ -21,14 +21,23 @@ struct Claim {
 /// The claims of one `Expected verdict:` line. The first verdict is for the decision date
 /// (`(as of DATE)` after it is a comment); each `VERDICT with --as-of DATE` is another claim.
 fn claims(line: &str) -> Vec<Claim> {
-    let first = Regex::new(r"Expected verdict:\s*(BLOCKED|CONDITIONAL|CLEAR|INCOMPLETE)\b").unwrap();
-    let other = Regex::new(r"\b(BLOCKED|CONDITIONAL|CLEAR|INCOMPLETE) with --as-of (\d{4}-\d{2}-\d{2})").unwrap();
+    let first =
+        Regex::new(r"Expected verdict:\s*(BLOCKED|CONDITIONAL|CLEAR|INCOMPLETE)\b").unwrap();
+    let other =
+        Regex::new(r"\b(BLOCKED|CONDITIONAL|CLEAR|INCOMPLETE) with --as-of (\d{4}-\d{2}-\d{2})")
+            .unwrap();
     let mut out = Vec::new();
     if let Some(c) = first.captures(line) {
-        out.push(Claim { verdict: c[1].to_string(), as_of: None });
+        out.push(Claim {
+            verdict: c[1].to_string(),
+            as_of: None,
+        });
     }
     for c in other.captures_iter(line) {
-        out.push(Claim { verdict: c[1].to_string(), as_of: Some(c[2].to_string()) });
+        out.push(Claim {
+            verdict: c[1].to_string(),
+            as_of: Some(c[2].to_string()),
+        });
     }
     out
 }
@@ -42,25 +51,48 @@ fn verdicts(args: &[&str]) -> Vec<(String, String)> {
         .timeout(Duration::from_secs(300))
         .output()
         .expect("granska runs");
-    let json: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("granska {args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "granska {args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     json["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["file"].as_str().unwrap().to_string(), r["verdict"].as_str().unwrap_or("INVALID").to_string()))
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap_or("INVALID").to_string(),
+            )
+        })
         .collect()
 }
 
 /// The header parser reads both shapes of the line.
 #[test]
 fn expected_verdict_lines_are_parsed() {
-    assert_eq!(claims("# Expected verdict: CLEAR"), vec![Claim { verdict: "CLEAR".into(), as_of: None }]);
     assert_eq!(
-        claims("# Expected verdict: BLOCKED (as of 2022-08-15); CONDITIONAL with --as-of 2023-08-01"),
+        claims("# Expected verdict: CLEAR"),
+        vec![Claim {
+            verdict: "CLEAR".into(),
+            as_of: None
+        }]
+    );
+    assert_eq!(
+        claims(
+            "# Expected verdict: BLOCKED (as of 2022-08-15); CONDITIONAL with --as-of 2023-08-01"
+        ),
         vec![
-            Claim { verdict: "BLOCKED".into(), as_of: None },
-            Claim { verdict: "CONDITIONAL".into(), as_of: Some("2023-08-01".into()) }
+            Claim {
+                verdict: "BLOCKED".into(),
+                as_of: None
+            },
+            Claim {
+                verdict: "CONDITIONAL".into(),
+                as_of: Some("2023-08-01".into())
+            }
         ]
     );
 }
@@ -88,7 +120,9 @@ fn shipped_scenarios_reach_their_documented_verdicts() {
             .take_while(|l| l.starts_with('#') || l.trim().is_empty())
             .find(|l| l.contains("Expected verdict:"));
         let Some(line) = line else {
-            wrong.push(format!("{file}: no `# Expected verdict:` line in the header comment"));
+            wrong.push(format!(
+                "{file}: no `# Expected verdict:` line in the header comment"
+            ));
             continue;
         };
         let claims = claims(line);
@@ -97,16 +131,33 @@ fn shipped_scenarios_reach_their_documented_verdicts() {
         }
         for claim in claims {
             let actual = match &claim.as_of {
-                None => at_decision.iter().find(|(f, _)| *f == file).map(|(_, v)| v.clone()),
-                Some(date) => verdicts(&["check", &file, "--as-of", date]).first().map(|(_, v)| v.clone()),
+                None => at_decision
+                    .iter()
+                    .find(|(f, _)| *f == file)
+                    .map(|(_, v)| v.clone()),
+                Some(date) => verdicts(&["check", &file, "--as-of", date])
+                    .first()
+                    .map(|(_, v)| v.clone()),
             }
             .unwrap_or_else(|| "MISSING".into());
             checked += 1;
             if actual != claim.verdict {
-                let when = claim.as_of.as_deref().map(|d| format!(" with --as-of {d}")).unwrap_or_default();
-                wrong.push(format!("{file}{when}: documented {}, granska says {actual}", claim.verdict));
+                let when = claim
+                    .as_of
+                    .as_deref()
+                    .map(|d| format!(" with --as-of {d}"))
+                    .unwrap_or_default();
+                wrong.push(format!(
+                    "{file}{when}: documented {}, granska says {actual}",
+                    claim.verdict
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "{} of {checked} documented verdicts do not hold:\n  {}", wrong.len(), wrong.join("\n  "));
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} documented verdicts do not hold:\n  {}",
+        wrong.len(),
+        wrong.join("\n  ")
+    );
 }

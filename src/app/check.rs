@@ -27,17 +27,27 @@ struct Done {
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     check_date(&args.as_of)?;
+    if let Some(base) = &args.base {
+        return super::diff::run(&args, base);
+    }
     let files = scenario_files(&args.paths)?;
     let rulebook = load_rulebook(&args.rules)?;
     let evaluator = Evaluator::new(rulebook.clone());
     let render = renderer(args.format);
-    let ctx = RenderCtx { rulebook: &rulebook, lang: args.rules.lang, color: render.is_human() && color_stdout() };
+    let ctx = RenderCtx {
+        rulebook: &rulebook,
+        lang: args.rules.lang,
+        color: render.is_human() && color_stdout(),
+    };
     let progress = (render.is_human() && files.len() > 1 && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(files.len() as u64));
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut summary = Summary { files: files.len(), ..Summary::default() };
+    let mut summary = Summary {
+        files: files.len(),
+        ..Summary::default()
+    };
     let mut status = ExitStatus::Clear;
     let mut pieces = 0usize;
     let write = |out: &mut std::io::StdoutLock<'_>, text: &str| -> bool {
@@ -60,13 +70,24 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
                 d
             })
             .collect();
-        for d in done {
+        for (d, path) in done.into_iter().zip(chunk) {
             status = status.worst(d.status);
             match d.verdict {
                 Some(v) => *summary.verdicts.entry(v.as_str()).or_default() += 1,
                 None => summary.invalid += 1,
             }
-            let text = if pieces > 0 { format!("{}{}", render.separator(), d.text) } else { d.text };
+            summary
+                .scenarios
+                .push((path.display().to_string(), d.verdict.map(Verdict::as_str)));
+            // An empty piece (a SARIF scenario without results) gets no separator.
+            if d.text.is_empty() {
+                continue;
+            }
+            let text = if pieces > 0 {
+                format!("{}{}", render.separator(), d.text)
+            } else {
+                d.text
+            };
             pieces += 1;
             let ok = match &progress {
                 Some(p) => p.suspend(|| write(&mut out, &text)),
@@ -84,7 +105,13 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     Ok(status)
 }
 
-fn check_one(path: &Path, evaluator: &Evaluator, args: &CheckArgs, render: &dyn Render, ctx: &RenderCtx<'_>) -> Done {
+fn check_one(
+    path: &Path,
+    evaluator: &Evaluator,
+    args: &CheckArgs,
+    render: &dyn Render,
+    ctx: &RenderCtx<'_>,
+) -> Done {
     match scenario::load_path(path, evaluator.rulebook.as_ref()) {
         Ok(loaded) => {
             let loaded = Arc::new(loaded);
@@ -113,24 +140,37 @@ pub fn exit_for(e: &Evaluation, fail_on: FailOn) -> ExitStatus {
         FailOn::Minor => Severity::Minor,
         FailOn::Never => return ExitStatus::Clear,
     };
-    if e.standing().any(|f| f.severity <= threshold) { ExitStatus::Findings } else { ExitStatus::Clear }
+    if e.standing().any(|f| f.severity <= threshold) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clear
+    }
 }
 
 /// Files named, and `*.yaml`/`*.yml` under folders named, sorted; default `scenarios/`.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
-    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths.to_vec() };
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths.to_vec()
+    };
     let mut out = Vec::new();
     let mut problems = Problems::default();
     for p in &paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found).map_err(|e| Problem::new("granska::io", format!("cannot read {}: {e}", p.display())))?;
+            walk(p, &mut found).map_err(|e| {
+                Problem::new("granska::io", format!("cannot read {}: {e}", p.display()))
+            })?;
             found.sort();
             out.extend(found);
         } else if p.is_file() {
             out.push(p.clone());
         } else {
-            problems.push(Problem::new("granska::io", format!("{} does not exist", p.display())).help("give scenario files or folders"));
+            problems.push(
+                Problem::new("granska::io", format!("{} does not exist", p.display()))
+                    .help("give scenario files or folders"),
+            );
         }
     }
     problems.into_result(out)

@@ -23,7 +23,11 @@ impl ExitStatus {
             ExitStatus::Incomplete => 2,
             ExitStatus::InvalidInput => 3,
         };
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 

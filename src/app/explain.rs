@@ -9,7 +9,18 @@ use crate::eval::{Evaluation, Evaluator};
 use crate::explain::{self, render};
 use crate::scenario::{self, LoadedScenario};
 
-fn evaluate(path: &std::path::Path, rules: &crate::cli::RuleArgs, as_of: &Option<String>) -> Result<(Arc<crate::rulebook::Rulebook>, Arc<LoadedScenario>, Evaluation), Problems> {
+fn evaluate(
+    path: &std::path::Path,
+    rules: &crate::cli::RuleArgs,
+    as_of: &Option<String>,
+) -> Result<
+    (
+        Arc<crate::rulebook::Rulebook>,
+        Arc<LoadedScenario>,
+        Evaluation,
+    ),
+    Problems,
+> {
     check_date(as_of)?;
     let rulebook = load_rulebook(rules)?;
     let loaded = Arc::new(scenario::load_path(path, rulebook.as_ref())?);
@@ -27,21 +38,27 @@ pub fn run_explain(args: ExplainArgs) -> Result<ExitStatus, Problems> {
     let only = match &args.finding {
         None => None,
         Some(sel) => {
-            let (rule, path) = sel.split_once('@').map(|(r, p)| (r, Some(p))).unwrap_or((sel.as_str(), None));
+            let (rule, path) = sel
+                .split_once('@')
+                .map(|(r, p)| (r, Some(p)))
+                .unwrap_or((sel.as_str(), None));
             let hit = e.findings.iter().enumerate().find(|(i, f)| {
                 f.rule == rule && path.is_none_or(|p| f.path == p) && x.findings.contains_key(i)
             });
             match hit {
                 Some((i, _)) => Some(i),
                 None => {
-                    return Err(Problem::new("granska::usage", format!("no standing finding `{sel}` in {}", e.file))
-                        .help("use a rule id from `granska check`, optionally RULE@path")
-                        .into());
+                    return Err(Problem::new(
+                        "granska::usage",
+                        format!("no standing finding `{sel}` in {}", e.file),
+                    )
+                    .help("use a rule id from `granska check`, optionally RULE@path")
+                    .into());
                 }
             }
         }
     };
-    print!("{}", render::text(&x, &e, &rulebook, args.rules.lang, only));
+    super::print_out(&render::text(&x, &e, &rulebook, args.rules.lang, only));
     Ok(status(&e))
 }
 
@@ -49,10 +66,12 @@ pub fn run_graph(args: GraphArgs) -> Result<ExitStatus, Problems> {
     let (_, loaded, e) = evaluate(&args.scenario, &args.rules, &args.as_of)?;
     let x = explain::build(&e, &loaded);
     match args.format {
-        GraphFormat::Dot => print!("{}", render::dot(&x, &e, args.rules.lang)),
+        GraphFormat::Dot => super::print_out(&render::dot(&x, &e, args.rules.lang)),
         GraphFormat::Mermaid => print!("{}", render::mermaid(&x, &e, args.rules.lang)),
         GraphFormat::Svg => {
-            return Err(Problem::new("granska::usage", "`graph --format svg` is being built").into());
+            return Err(
+                Problem::new("granska::usage", "`graph --format svg` is being built").into(),
+            );
         }
     }
     Ok(status(&e))

@@ -48,18 +48,31 @@ pub fn trees(args: &RuleArgs) -> Vec<Tree> {
 
 pub fn load_rulebook(args: &RuleArgs) -> Result<Arc<Rulebook>, Problems> {
     if args.no_default_rules && args.rules.is_empty() {
-        return Err(Problem::new("granska::usage", "--no-default-rules needs at least one --rules DIR").into());
+        return Err(Problem::new(
+            "granska::usage",
+            "--no-default-rules needs at least one --rules DIR",
+        )
+        .into());
     }
     Rulebook::load(&trees(args)).map(Arc::new)
 }
 
 pub fn check_date(date: &Option<String>) -> Result<(), Problems> {
     match date {
-        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => {
-            Err(Problem::new("granska::usage", format!("--as-of `{d}` is not a date YYYY-MM-DD")).into())
-        }
+        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => Err(Problem::new(
+            "granska::usage",
+            format!("--as-of `{d}` is not a date YYYY-MM-DD"),
+        )
+        .into()),
         _ => Ok(()),
     }
+}
+
+/// Print to stdout; a closed pipe (`granska … | head`) ends quietly instead of panicking.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set.

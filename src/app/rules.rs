@@ -21,8 +21,8 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
             for r in rules {
                 let m = &r.meta;
                 let cites: Vec<String> = m.citations.iter().map(|c| c.short()).collect();
-                println!(
-                    "{:<40} {:<8} {} – {:<10} {}\n{:<40} {}",
+                super::print_out(&format!(
+                    "{:<40} {:<8} {} – {:<10} {}\n{:<40} {}\n",
                     m.id,
                     m.severity.as_str(),
                     m.in_force.from,
@@ -30,7 +30,7 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
                     m.title.get(lang),
                     "",
                     cites.join("; ")
-                );
+                ));
             }
             Ok(ExitStatus::Clear)
         }
@@ -43,43 +43,67 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
                 }
                 Problems::from(p)
             })?;
-            println!("# {} ({})\n", rule.meta.id, rule.file.name);
-            print!("{}", rule.file.text);
+            super::print_out(&format!("# {} ({})\n\n", rule.meta.id, rule.file.name));
+            super::print_out(&rule.file.text);
             Ok(ExitStatus::Clear)
         }
         RulesCommand::Lint => super::authoring::lint(&rulebook),
         RulesCommand::Doc { output, check } => super::authoring::doc(&rulebook, &output, check),
         RulesCommand::Defs { output, check } => super::authoring::defs(&rulebook, &output, check),
-        RulesCommand::Test { filter, fail_under: _ } => {
+        RulesCommand::Test {
+            filter,
+            fail_under: _,
+        } => {
             let re = match filter.as_deref().map(regex::Regex::new) {
                 Some(Ok(re)) => Some(re),
-                Some(Err(e)) => return Err(Problem::new("granska::usage", format!("--filter: {e}")).into()),
+                Some(Err(e)) => {
+                    return Err(Problem::new("granska::usage", format!("--filter: {e}")).into());
+                }
                 None => None,
             };
             let run = ruletest::run(&rulebook, re.as_ref())?;
             let mut failed = 0;
             for c in &run.cases {
                 if c.failures.is_empty() {
-                    println!("ok    {} › {} (as of {})", c.file, c.name, c.as_of);
+                    super::print_out(&format!(
+                        "ok    {} › {} (as of {})\n",
+                        c.file, c.name, c.as_of
+                    ));
                 } else {
                     failed += 1;
-                    println!("FAIL  {} › {} (as of {})", c.file, c.name, c.as_of);
+                    super::print_out(&format!(
+                        "FAIL  {} › {} (as of {})\n",
+                        c.file, c.name, c.as_of
+                    ));
                     for f in &c.failures {
-                        println!("        {f}");
+                        super::print_out(&format!("        {f}\n"));
                     }
                 }
             }
             let cov = ruletest::coverage(&rulebook, &run);
-            let gaps: Vec<_> = cov.iter().filter(|(_, (f, n))| *f == 0 || *n == 0).collect();
+            let gaps: Vec<_> = cov
+                .iter()
+                .filter(|(_, (f, n))| *f == 0 || *n == 0)
+                .collect();
             if re.is_none() {
-                println!("\ncoverage: {} rules, {} fully covered", cov.len(), cov.len() - gaps.len());
+                super::print_out(&format!(
+                    "\ncoverage: {} rules, {} fully covered\n",
+                    cov.len(),
+                    cov.len() - gaps.len()
+                ));
                 for (id, (f, n)) in &gaps {
-                    println!("  {id:<40} fires in {f} case(s), does not fire in {n} case(s)");
+                    super::print_out(&format!(
+                        "  {id:<40} fires in {f} case(s), does not fire in {n} case(s)\n"
+                    ));
                 }
             }
             let passed = run.cases.len() - failed;
-            println!("\n{passed} passed, {failed} failed");
-            if failed > 0 || (re.is_none() && !gaps.is_empty()) { Ok(ExitStatus::Findings) } else { Ok(ExitStatus::Clear) }
+            super::print_out(&format!("\n{passed} passed, {failed} failed\n"));
+            if failed > 0 || (re.is_none() && !gaps.is_empty()) {
+                Ok(ExitStatus::Findings)
+            } else {
+                Ok(ExitStatus::Clear)
+            }
         }
     }
 }

@@ -26,7 +26,11 @@ impl Obj {
     }
 
     pub fn get(&self, name: &str) -> Option<&Dynamic> {
-        self.0.fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+        self.0
+            .fields
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
     }
 
     /// The property getter scripts use: unknown properties are errors, never `()`.
@@ -38,7 +42,11 @@ impl Obj {
                 let hint = crate::diag::did_you_mean(name, known.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("; it has: {}", known.join(", ")));
-                Err(EvalAltResult::ErrorRuntime(format!("{} has no property `{name}`{hint}", self.0.kind).into(), Position::NONE).into())
+                Err(EvalAltResult::ErrorRuntime(
+                    format!("{} has no property `{name}`{hint}", self.0.kind).into(),
+                    Position::NONE,
+                )
+                .into())
             }
         }
     }
@@ -46,7 +54,10 @@ impl Obj {
 
 impl fmt::Display for Obj {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.get("id").and_then(|v| v.clone().into_immutable_string().ok()) {
+        match self
+            .get("id")
+            .and_then(|v| v.clone().into_immutable_string().ok())
+        {
             Some(id) => write!(f, "{} {id}", self.0.kind),
             None => write!(f, "{}", self.0.kind),
         }
@@ -95,7 +106,8 @@ fn opt_b(v: Option<bool>) -> Dynamic {
     v.map(Dynamic::from_bool).unwrap_or(Dynamic::UNIT)
 }
 fn opt_i<T: Into<i64>>(v: Option<T>) -> Dynamic {
-    v.map(|x| Dynamic::from_int(x.into())).unwrap_or(Dynamic::UNIT)
+    v.map(|x| Dynamic::from_int(x.into()))
+        .unwrap_or(Dynamic::UNIT)
 }
 fn name<T: serde::Serialize>(v: &T) -> Dynamic {
     s(&name_of(v))
@@ -118,7 +130,10 @@ impl ScenarioView {
             vec![
                 ("name", s(&sc.organisation.name)),
                 ("type", name(&sc.organisation.kind)),
-                ("security_protection_officer", opt_b(sc.organisation.security_protection_officer)),
+                (
+                    "security_protection_officer",
+                    opt_b(sc.organisation.security_protection_officer),
+                ),
                 ("isms", opt_b(sc.organisation.isms)),
                 ("path", s("organisation")),
             ],
@@ -138,7 +153,13 @@ impl ScenarioView {
             Some(g) => Dynamic::from(Obj::new(
                 "governance",
                 vec![
-                    ("participants", g.participants.as_ref().map(|p| names(p)).unwrap_or(Dynamic::UNIT)),
+                    (
+                        "participants",
+                        g.participants
+                            .as_ref()
+                            .map(|p| names(p))
+                            .unwrap_or(Dynamic::UNIT),
+                    ),
                     ("path", s("governance")),
                 ],
             )),
@@ -187,7 +208,10 @@ impl ScenarioView {
                     vec![
                         ("kind", name(&a.kind)),
                         ("date", opt_s(&a.date)),
-                        ("assets", a.assets.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+                        (
+                            "assets",
+                            a.assets.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+                        ),
                         ("path", s(&format!("analyses[{i}]"))),
                     ],
                 )
@@ -204,7 +228,10 @@ impl ScenarioView {
                         ("authority", name(&c.authority)),
                         ("kind", name(&c.kind)),
                         ("date", opt_s(&c.date)),
-                        ("outcome", c.outcome.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
+                        (
+                            "outcome",
+                            c.outcome.as_ref().map(name).unwrap_or(Dynamic::UNIT),
+                        ),
                         ("path", s(&format!("consultations[{i}]"))),
                     ],
                 )
@@ -311,9 +338,20 @@ fn asset(a: &model::Asset, path: &str) -> Obj {
         Some(p) => Dynamic::from(Obj::new(
             "personal_data",
             vec![
-                ("categories", p.categories.as_ref().map(|c| names(c)).unwrap_or(Dynamic::UNIT)),
+                (
+                    "categories",
+                    p.categories
+                        .as_ref()
+                        .map(|c| names(c))
+                        .unwrap_or(Dynamic::UNIT),
+                ),
                 ("protected_identities", opt_b(p.protected_identities)),
-                ("data_subjects", p.data_subjects.map(|n| Dynamic::from_int(n.min(i64::MAX as u64) as i64)).unwrap_or(Dynamic::UNIT)),
+                (
+                    "data_subjects",
+                    p.data_subjects
+                        .map(|n| Dynamic::from_int(n.min(i64::MAX as u64) as i64))
+                        .unwrap_or(Dynamic::UNIT),
+                ),
                 ("path", s(&format!("{path}.personal_data"))),
             ],
         )),
@@ -325,9 +363,18 @@ fn asset(a: &model::Asset, path: &str) -> Obj {
             ("id", s(&a.id)),
             ("name", s(&a.name)),
             ("classification", classification),
-            ("secrecy", a.secrecy.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+            (
+                "secrecy",
+                a.secrecy.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+            ),
             ("personal_data", personal_data),
-            ("security_classification", a.security_classification.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
+            (
+                "security_classification",
+                a.security_classification
+                    .as_ref()
+                    .map(name)
+                    .unwrap_or(Dynamic::UNIT),
+            ),
             ("security_sensitive", opt_b(a.security_sensitive)),
             ("critical_service", opt_b(a.critical_service)),
             ("path", s(path)),
@@ -346,8 +393,17 @@ fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<Fl
         let path = format!("{base}[{i}]");
         let mut here = chain.to_vec();
         here.push(p.id.clone());
-        out.push(FlatParty { party: p, path: path.clone(), chain: here.clone() });
-        flatten(&p.subcontractors, &format!("{path}.subcontractors"), &here, out);
+        out.push(FlatParty {
+            party: p,
+            path: path.clone(),
+            chain: here.clone(),
+        });
+        flatten(
+            &p.subcontractors,
+            &format!("{path}.subcontractors"),
+            &here,
+            out,
+        );
     }
 }
 
@@ -365,8 +421,14 @@ fn party(fp: &FlatParty<'_>) -> Obj {
                         vec![
                             ("asset", s(&a.asset)),
                             ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
-                            ("from", a.from.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
-                            ("storage", a.storage.as_ref().map(strings).unwrap_or(Dynamic::UNIT)),
+                            (
+                                "from",
+                                a.from.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+                            ),
+                            (
+                                "storage",
+                                a.storage.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+                            ),
                             ("path", s(&format!("{path}.access[{i}]"))),
                         ],
                     )
@@ -377,7 +439,10 @@ fn party(fp: &FlatParty<'_>) -> Obj {
     let staff = p.staff.as_ref().map(|st| {
         Dynamic::from(Obj::new(
             "staff",
-            vec![("security_cleared", opt_b(st.security_cleared)), ("path", s(&format!("{path}.staff")))],
+            vec![
+                ("security_cleared", opt_b(st.security_cleared)),
+                ("path", s(&format!("{path}.staff"))),
+            ],
         ))
     });
     let agreements = p
@@ -410,13 +475,26 @@ fn party(fp: &FlatParty<'_>) -> Obj {
             ("certifications", names(&p.certifications)),
             ("measures", names(&p.measures)),
             ("agreements", list(agreements)),
-            ("subprocessors_authorised", opt_b(p.subprocessors_authorised)),
-            ("subcontractors", strings(p.subcontractors.iter().map(|c| &c.id))),
+            (
+                "subprocessors_authorised",
+                opt_b(p.subprocessors_authorised),
+            ),
+            (
+                "subcontractors",
+                strings(p.subcontractors.iter().map(|c| &c.id)),
+            ),
             ("path", s(path)),
             ("chain", strings(&fp.chain)),
             ("chain_text", s(&fp.chain.join(" › "))),
             ("depth", Dynamic::from_int((n - 1) as i64)),
-            ("parent", if n >= 2 { s(&fp.chain[n - 2]) } else { Dynamic::UNIT }),
+            (
+                "parent",
+                if n >= 2 {
+                    s(&fp.chain[n - 2])
+                } else {
+                    Dynamic::UNIT
+                },
+            ),
             ("top", s(&fp.chain[0])),
         ],
     )

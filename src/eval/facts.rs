@@ -25,12 +25,17 @@ impl FactStore {
     }
 
     pub fn get(&self, name: &str, subject: &str) -> Option<bool> {
-        self.values.get(name).and_then(|m| m.get(subject)).and_then(|(v, _)| *v)
+        self.values
+            .get(name)
+            .and_then(|m| m.get(subject))
+            .and_then(|(v, _)| *v)
     }
 
     /// True if any subject is true, else unknown if any is unknown, else false.
     pub fn any(&self, name: &str) -> Option<bool> {
-        let Some(m) = self.values.get(name) else { return Some(false) };
+        let Some(m) = self.values.get(name) else {
+            return Some(false);
+        };
         if m.values().any(|(v, _)| *v == Some(true)) {
             Some(true)
         } else if m.values().any(|(v, _)| v.is_none()) {
@@ -43,7 +48,12 @@ impl FactStore {
     pub fn subjects(&self, name: &str, wanted: Option<bool>) -> Vec<String> {
         self.values
             .get(name)
-            .map(|m| m.iter().filter(|(_, (v, _))| *v == wanted).map(|(k, _)| k.clone()).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, (v, _))| *v == wanted)
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -59,7 +69,12 @@ impl FactStore {
         let mut out = Vec::new();
         for (name, subjects) in self.values {
             for (subject, (value, rule)) in subjects {
-                out.push(FactValue { name: name.clone(), subject, value, derived_by: rule });
+                out.push(FactValue {
+                    name: name.clone(),
+                    subject,
+                    value,
+                    derived_by: rule,
+                });
             }
         }
         out

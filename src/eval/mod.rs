@@ -36,13 +36,21 @@ impl Evaluator {
     pub fn evaluate(&self, loaded: Arc<LoadedScenario>, as_of: Option<&str>) -> Evaluation {
         let (as_of, source) = match as_of {
             Some(d) => (d.to_string(), "--as-of".to_string()),
-            None => (loaded.scenario.decision.date.clone(), "decision.date".to_string()),
+            None => (
+                loaded.scenario.decision.date.clone(),
+                "decision.date".to_string(),
+            ),
         };
         let view = Arc::new(bridge::ScenarioView::build(loaded.clone()));
         sandbox::install(sandbox::RunState {
             view,
             as_of: as_of.as_str().into(),
-            rule: sandbox::RuleCtx { id: String::new(), severity: crate::rulebook::Severity::Info, needs: vec![], derives: vec![] },
+            rule: sandbox::RuleCtx {
+                id: String::new(),
+                severity: crate::rulebook::Severity::Info,
+                needs: vec![],
+                derives: vec![],
+            },
             facts: Default::default(),
             findings: Vec::new(),
         });
@@ -75,7 +83,12 @@ impl Evaluator {
     fn run_rule(&self, rule: &Rule, as_of: &str) -> RuleOutcome {
         let id = rule.meta.id.clone();
         if !rule.meta.in_force.contains(as_of) {
-            return RuleOutcome { rule: id, status: RuleStatus::NotInForce, error: None, micros: 0 };
+            return RuleOutcome {
+                rule: id,
+                status: RuleStatus::NotInForce,
+                error: None,
+                micros: 0,
+            };
         }
         let before = sandbox::with_state(|s| {
             s.rule = sandbox::RuleCtx {
@@ -88,19 +101,35 @@ impl Evaluator {
         })
         .unwrap_or(0);
         let started = Instant::now();
-        sandbox::set_deadline(Some(started + Duration::from_millis(compile::limits::MAX_MILLIS)));
+        sandbox::set_deadline(Some(
+            started + Duration::from_millis(compile::limits::MAX_MILLIS),
+        ));
         let result = self.engine.run_ast_with_scope(&mut Scope::new(), &rule.ast);
         sandbox::set_deadline(None);
         let micros = started.elapsed().as_micros() as u64;
         match result {
             Ok(()) => {
                 let fired = sandbox::with_state(|s| s.findings.len() > before).unwrap_or(false);
-                RuleOutcome { rule: id, status: if fired { RuleStatus::Fired } else { RuleStatus::Passed }, error: None, micros }
+                RuleOutcome {
+                    rule: id,
+                    status: if fired {
+                        RuleStatus::Fired
+                    } else {
+                        RuleStatus::Passed
+                    },
+                    error: None,
+                    micros,
+                }
             }
             Err(e) => {
                 // Fail closed: what this rule derives can no longer be trusted.
                 sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
-                RuleOutcome { rule: id, status: RuleStatus::Errored, error: Some(describe_error(rule, &e)), micros }
+                RuleOutcome {
+                    rule: id,
+                    status: RuleStatus::Errored,
+                    error: Some(describe_error(rule, &e)),
+                    micros,
+                }
             }
         }
     }
@@ -123,8 +152,16 @@ fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
         message.truncate(cut);
     }
     let message = match err {
-        EvalAltResult::ErrorTooManyOperations(_) => format!("{message} (limit {})", compile::limits::MAX_OPERATIONS),
+        EvalAltResult::ErrorTooManyOperations(_) => {
+            format!("{message} (limit {})", compile::limits::MAX_OPERATIONS)
+        }
+        EvalAltResult::ErrorTerminated(reason, _) => format!("stopped: {reason}"),
         _ => message,
     };
-    RuleError { message, file, line: pos.line().unwrap_or(0), column: pos.position().unwrap_or(0) }
+    RuleError {
+        message,
+        file,
+        line: pos.line().unwrap_or(0),
+        column: pos.position().unwrap_or(0),
+    }
 }

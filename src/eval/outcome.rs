@@ -193,7 +193,9 @@ impl Evaluation {
         self.standing().filter(|f| f.severity == severity).count()
     }
     pub fn errors(&self) -> impl Iterator<Item = (&RuleOutcome, &RuleError)> {
-        self.outcomes.iter().filter_map(|o| o.error.as_ref().map(|e| (o, e)))
+        self.outcomes
+            .iter()
+            .filter_map(|o| o.error.as_ref().map(|e| (o, e)))
     }
 }
 

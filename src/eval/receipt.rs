@@ -6,8 +6,14 @@ use crate::rulebook::Rulebook;
 use crate::source::sha256_hex;
 
 pub fn receipt(rulebook: &Rulebook, scenario_sha256: &str, as_of: &str) -> Receipt {
-    let rule_files: Vec<FileHash> =
-        rulebook.files.iter().map(|f| FileHash { file: f.name.clone(), sha256: f.sha256.clone() }).collect();
+    let rule_files: Vec<FileHash> = rulebook
+        .files
+        .iter()
+        .map(|f| FileHash {
+            file: f.name.clone(),
+            sha256: f.sha256.clone(),
+        })
+        .collect();
     Receipt {
         tool: "granska".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -66,7 +66,8 @@ fn state<R>(f: impl FnOnce(&mut RunState) -> RhaiResult<R>) -> RhaiResult<R> {
 }
 
 fn date(s: &str) -> RhaiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| err(format!("`{s}` is not a date YYYY-MM-DD")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| err(format!("`{s}` is not a date YYYY-MM-DD")))
 }
 
 fn tri(v: Option<bool>) -> Dynamic {
@@ -84,7 +85,10 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
         if ops % 1024 == 0 {
             if let Some(deadline) = DEADLINE.with(Cell::get) {
                 if Instant::now() > deadline {
-                    return Some(Dynamic::from(format!("time limit of {} ms exceeded", compile::limits::MAX_MILLIS)));
+                    return Some(Dynamic::from(format!(
+                        "time limit of {} ms exceeded",
+                        compile::limits::MAX_MILLIS
+                    )));
                 }
             }
         }
@@ -99,12 +103,18 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("assets", || state(|s| Ok(s.view.assets.clone())));
     engine.register_fn("parties", || state(|s| Ok(s.view.parties.clone())));
     engine.register_fn("analyses", || state(|s| Ok(s.view.analyses.clone())));
-    engine.register_fn("consultations", || state(|s| Ok(s.view.consultations.clone())));
+    engine.register_fn("consultations", || {
+        state(|s| Ok(s.view.consultations.clone()))
+    });
     engine.register_fn("assessments", || state(|s| Ok(s.view.assessments.clone())));
     engine.register_fn("waivers", || state(|s| Ok(s.view.waivers.clone())));
     engine.register_fn("as_of", || state(|s| Ok(s.as_of.clone())));
-    engine.register_fn("asset", |id: &str| state(|s| Ok(s.view.asset_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT))));
-    engine.register_fn("party", |id: &str| state(|s| Ok(s.view.party_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT))));
+    engine.register_fn("asset", |id: &str| {
+        state(|s| Ok(s.view.asset_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT)))
+    });
+    engine.register_fn("party", |id: &str| {
+        state(|s| Ok(s.view.party_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT)))
+    });
 
     // Rulebook metadata and reference data (captured once; shared by all threads).
     let infos: Arc<HashMap<String, Dynamic>> = Arc::new(
@@ -118,43 +128,75 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                     "in_force": { "from": r.meta.in_force.from, "to": r.meta.in_force.to },
                     "citations": r.meta.citations, "area": r.area,
                 });
-                (r.meta.id.clone(), rhai::serde::to_dynamic(info).unwrap_or(Dynamic::UNIT))
+                (
+                    r.meta.id.clone(),
+                    rhai::serde::to_dynamic(info).unwrap_or(Dynamic::UNIT),
+                )
             })
             .collect(),
     );
-    engine.register_fn("rule_info", move |id: &str| infos.get(id).cloned().unwrap_or(Dynamic::UNIT));
+    engine.register_fn("rule_info", move |id: &str| {
+        infos.get(id).cloned().unwrap_or(Dynamic::UNIT)
+    });
     let data: Arc<RefData> = rulebook.data.clone();
     let d1 = data.clone();
-    engine.register_fn("lookup", move |set: &str, key: &str, on: &str| -> RhaiResult<Dynamic> {
-        date(on)?;
-        if !d1.has_set(set) {
-            return err(format!("no reference data set `{set}` (known: {})", d1.set_names().join(", ")));
-        }
-        Ok(d1.lookup(set, key, on).map(|e| e.value.clone()).unwrap_or(Dynamic::UNIT))
-    });
+    engine.register_fn(
+        "lookup",
+        move |set: &str, key: &str, on: &str| -> RhaiResult<Dynamic> {
+            date(on)?;
+            if !d1.has_set(set) {
+                return err(format!(
+                    "no reference data set `{set}` (known: {})",
+                    d1.set_names().join(", ")
+                ));
+            }
+            Ok(d1
+                .lookup(set, key, on)
+                .map(|e| e.value.clone())
+                .unwrap_or(Dynamic::UNIT))
+        },
+    );
     let d2 = data;
-    engine.register_fn("lookup_all", move |set: &str, key: &str| -> RhaiResult<Array> {
-        if !d2.has_set(set) {
-            return err(format!("no reference data set `{set}`"));
-        }
-        Ok(d2.entries(set, key).map(|v| v.iter().map(|e| e.value.clone()).collect()).unwrap_or_default())
-    });
+    engine.register_fn(
+        "lookup_all",
+        move |set: &str, key: &str| -> RhaiResult<Array> {
+            if !d2.has_set(set) {
+                return err(format!("no reference data set `{set}`"));
+            }
+            Ok(d2
+                .entries(set, key)
+                .map(|v| v.iter().map(|e| e.value.clone()).collect())
+                .unwrap_or_default())
+        },
+    );
 
     // Dates.
-    engine.register_fn("is_date", |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok());
+    engine.register_fn("is_date", |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    });
     engine.register_fn("add_days", |d: &str, n: i64| -> RhaiResult<String> {
         let d = date(d)?;
         let r = d.checked_add_signed(chrono::Duration::days(n));
-        r.map(|x| x.to_string()).map_or_else(|| err("date out of range"), Ok)
+        r.map(|x| x.to_string())
+            .map_or_else(|| err("date out of range"), Ok)
     });
     engine.register_fn("add_years", |d: &str, n: i64| -> RhaiResult<String> {
         let d = date(d)?;
         let months = Months::new((n.unsigned_abs() * 12).min(u32::MAX as u64) as u32);
-        let r = if n >= 0 { d.checked_add_months(months) } else { d.checked_sub_months(months) };
-        r.map(|x| x.to_string()).map_or_else(|| err("date out of range"), Ok)
+        let r = if n >= 0 {
+            d.checked_add_months(months)
+        } else {
+            d.checked_sub_months(months)
+        };
+        r.map(|x| x.to_string())
+            .map_or_else(|| err("date out of range"), Ok)
     });
-    engine.register_fn("days_between", |a: &str, b: &str| -> RhaiResult<i64> { Ok((date(b)? - date(a)?).num_days()) });
-    engine.register_fn("year_of", |d: &str| -> RhaiResult<i64> { Ok(date(d)?.year() as i64) });
+    engine.register_fn("days_between", |a: &str, b: &str| -> RhaiResult<i64> {
+        Ok((date(b)? - date(a)?).num_days())
+    });
+    engine.register_fn("year_of", |d: &str| -> RhaiResult<i64> {
+        Ok(date(d)?.year() as i64)
+    });
 
     // Facts.
     engine.register_fn("derive", |name: &str, subject: &str, value: Dynamic| {
@@ -165,7 +207,12 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
             let v = if value.is_unit() {
                 None
             } else {
-                Some(value.as_bool().or_else(|_| err(format!("a fact is true, false or (); got {}", value.type_name())))?)
+                Some(value.as_bool().or_else(|_| {
+                    err(format!(
+                        "a fact is true, false or (); got {}",
+                        value.type_name()
+                    ))
+                })?)
             };
             let rule = s.rule.id.clone();
             s.facts.set(name, subject, v, &rule);
@@ -173,11 +220,21 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
         })
     });
     fn readable(s: &RunState, name: &str) -> RhaiResult<()> {
-        if !s.rule.needs.iter().chain(&s.rule.derives).any(|n| n == name) {
-            return err(format!("`{name}` is not in this rule's `needs`; declare it so the rule runs after the rules that derive it"));
+        if !s
+            .rule
+            .needs
+            .iter()
+            .chain(&s.rule.derives)
+            .any(|n| n == name)
+        {
+            return err(format!(
+                "`{name}` is not in this rule's `needs`; declare it so the rule runs after the rules that derive it"
+            ));
         }
         if s.facts.is_tainted(name) {
-            return err(format!("fact `{name}` is unreliable: a rule that derives it failed"));
+            return err(format!(
+                "fact `{name}` is unreliable: a rule that derives it failed"
+            ));
         }
         Ok(())
     }
@@ -196,19 +253,31 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("subjects", |name: &str| {
         state(|s| {
             readable(s, name)?;
-            Ok(s.facts.subjects(name, Some(true)).into_iter().map(Dynamic::from).collect::<Array>())
+            Ok(s.facts
+                .subjects(name, Some(true))
+                .into_iter()
+                .map(Dynamic::from)
+                .collect::<Array>())
         })
     });
     engine.register_fn("unknown_subjects", |name: &str| {
         state(|s| {
             readable(s, name)?;
-            Ok(s.facts.subjects(name, None).into_iter().map(Dynamic::from).collect::<Array>())
+            Ok(s.facts
+                .subjects(name, None)
+                .into_iter()
+                .map(Dynamic::from)
+                .collect::<Array>())
         })
     });
 
     // Findings and assessments.
-    engine.register_fn("finding", |path: &str, opts: Map| state(|s| emit(s, path, opts, FindingKind::Violation)));
-    engine.register_fn("ask", |path: &str, opts: Map| state(|s| emit(s, path, opts, FindingKind::Assessment)));
+    engine.register_fn("finding", |path: &str, opts: Map| {
+        state(|s| emit(s, path, opts, FindingKind::Violation))
+    });
+    engine.register_fn("ask", |path: &str, opts: Map| {
+        state(|s| emit(s, path, opts, FindingKind::Assessment))
+    });
     engine.register_fn("assessment", |subject: &str| {
         state(|s| {
             let rule = &s.rule.id;
@@ -219,7 +288,9 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                         (p, x) => p.as_deref() == Some(subject) || x.as_deref() == Some(subject),
                     }
             });
-            Ok(found.map(|a| Dynamic::from(crate::scenario::model::name_of(&a.conclusion))).unwrap_or(Dynamic::UNIT))
+            Ok(found
+                .map(|a| Dynamic::from(crate::scenario::model::name_of(&a.conclusion)))
+                .unwrap_or(Dynamic::UNIT))
         })
     });
     engine
@@ -235,24 +306,39 @@ fn text_field(opts: &Map, key: &str) -> RhaiResult<Option<String>> {
 
 /// Record a finding of the running rule after checking what the script passed.
 fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> RhaiResult<()> {
-    const KEYS: &[&str] = &["sv", "en", "because", "severity", "kind", "subject", "question"];
+    const KEYS: &[&str] = &[
+        "sv", "en", "because", "severity", "kind", "subject", "question",
+    ];
     if let Some(k) = opts.keys().find(|k| !KEYS.contains(&k.as_str())) {
-        return err(format!("unknown finding option `{k}` (known: {})", KEYS.join(", ")));
+        return err(format!(
+            "unknown finding option `{k}` (known: {})",
+            KEYS.join(", ")
+        ));
     }
     let (Some(sv), Some(en)) = (text_field(&opts, "sv")?, text_field(&opts, "en")?) else {
         return err("a finding needs a message in both `sv` and `en`");
     };
     let kind = match text_field(&opts, "kind")? {
-        Some(k) => FindingKind::parse(&k).map_or_else(|| err(format!("unknown finding kind `{k}`")), Ok)?,
+        Some(k) => {
+            FindingKind::parse(&k).map_or_else(|| err(format!("unknown finding kind `{k}`")), Ok)?
+        }
         None => default_kind,
     };
     let max = s.rule.severity;
-    let cap = if kind == FindingKind::Violation { max } else { max.max(Severity::Major) };
+    let cap = if kind == FindingKind::Violation {
+        max
+    } else {
+        max.max(Severity::Major)
+    };
     let severity = match text_field(&opts, "severity")? {
         Some(x) => {
-            let sev = Severity::parse(&x).map_or_else(|| err(format!("unknown severity `{x}`")), Ok)?;
+            let sev =
+                Severity::parse(&x).map_or_else(|| err(format!("unknown severity `{x}`")), Ok)?;
             if sev < max {
-                return err(format!("severity `{x}` is above this rule's `{}`", max.as_str()));
+                return err(format!(
+                    "severity `{x}` is above this rule's `{}`",
+                    max.as_str()
+                ));
             }
             sev
         }
@@ -274,7 +360,13 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
     let because = match opts.get("because") {
         None => Vec::new(),
         Some(v) => match v.clone().try_cast::<Array>() {
-            Some(a) => a.into_iter().map(|x| x.into_string().or_else(|t| err(format!("`because` holds strings, got {t}")))).collect::<RhaiResult<_>>()?,
+            Some(a) => a
+                .into_iter()
+                .map(|x| {
+                    x.into_string()
+                        .or_else(|t| err(format!("`because` holds strings, got {t}")))
+                })
+                .collect::<RhaiResult<_>>()?,
             None => return err("`because` must be an array of fact names and rule ids"),
         },
     };

@@ -6,7 +6,12 @@ use super::outcome::{Finding, WaiverDecision, WaiverStatus};
 use crate::rulebook::Rulebook;
 use crate::scenario::LoadedScenario;
 
-pub fn apply(loaded: &LoadedScenario, rulebook: &Rulebook, as_of: &str, findings: &mut [Finding]) -> Vec<WaiverDecision> {
+pub fn apply(
+    loaded: &LoadedScenario,
+    rulebook: &Rulebook,
+    as_of: &str,
+    findings: &mut [Finding],
+) -> Vec<WaiverDecision> {
     let mut decisions = Vec::new();
     for (i, w) in loaded.scenario.waivers.iter().enumerate() {
         let path = format!("waivers[{i}]");
@@ -22,7 +27,10 @@ pub fn apply(loaded: &LoadedScenario, rulebook: &Rulebook, as_of: &str, findings
         };
         let mut waived = 0;
         if status == WaiverStatus::Applied {
-            for f in findings.iter_mut().filter(|f| f.rule == w.rule && f.waived_by.is_none()) {
+            for f in findings
+                .iter_mut()
+                .filter(|f| f.rule == w.rule && f.waived_by.is_none())
+            {
                 f.waived_by = Some(decisions.len());
                 waived += 1;
             }

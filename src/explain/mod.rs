@@ -19,8 +19,16 @@ pub enum Node {
     Decision,
     /// Index into `Evaluation::findings`.
     Finding(usize),
-    Fact { name: String, subject: String, value: Option<bool>, derived_by: String },
-    Element { path: String, line: usize },
+    Fact {
+        name: String,
+        subject: String,
+        value: Option<bool>,
+        derived_by: String,
+    },
+    Element {
+        path: String,
+        line: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +72,10 @@ pub fn build(e: &Evaluation, loaded: &LoadedScenario) -> Explanation {
     let mut element = |graph: &mut DiGraph<Node, Edge>, path: &str| -> NodeIndex {
         *elements.entry(path.to_string()).or_insert_with(|| {
             let (line, _) = loaded.file.line_col(loaded.spans.label_span(path).start);
-            graph.add_node(Node::Element { path: path.to_string(), line })
+            graph.add_node(Node::Element {
+                path: path.to_string(),
+                line,
+            })
         })
     };
 
@@ -91,8 +102,13 @@ pub fn build(e: &Evaluation, loaded: &LoadedScenario) -> Explanation {
             if !known.is_empty() {
                 // The fact for this finding's subject if there is one, else every true subject.
                 let chosen: Vec<_> = match f.subject.as_deref() {
-                    Some(s) if known.iter().any(|v| v.subject == s) => known.into_iter().filter(|v| v.subject == s).collect(),
-                    _ => known.into_iter().filter(|v| v.value == Some(true)).collect(),
+                    Some(s) if known.iter().any(|v| v.subject == s) => {
+                        known.into_iter().filter(|v| v.subject == s).collect()
+                    }
+                    _ => known
+                        .into_iter()
+                        .filter(|v| v.value == Some(true))
+                        .collect(),
                 };
                 for v in chosen {
                     let key = (v.name.clone(), v.subject.clone());
@@ -124,14 +140,22 @@ pub fn build(e: &Evaluation, loaded: &LoadedScenario) -> Explanation {
                     .filter(|(j, g)| *j != i && g.stands() && &g.rule == reason)
                     .map(|(j, _)| j)
                     .collect();
-                let same: Vec<usize> = others.iter().copied().filter(|&j| f.subject.is_some() && e.findings[j].subject == f.subject).collect();
+                let same: Vec<usize> = others
+                    .iter()
+                    .copied()
+                    .filter(|&j| f.subject.is_some() && e.findings[j].subject == f.subject)
+                    .collect();
                 for j in if same.is_empty() { others } else { same } {
                     graph.update_edge(n, findings[&j], Edge::Because);
                 }
             }
         }
     }
-    Explanation { graph, decision, findings }
+    Explanation {
+        graph,
+        decision,
+        findings,
+    }
 }
 
 fn ids_to_paths(loaded: &LoadedScenario) -> HashMap<String, String> {
@@ -140,7 +164,11 @@ fn ids_to_paths(loaded: &LoadedScenario) -> HashMap<String, String> {
         out.insert(a.id.clone(), format!("assets[{i}]"));
     }
     let mut parties = Vec::new();
-    crate::scenario::validate::collect_parties(&loaded.scenario.suppliers, "suppliers", &mut parties);
+    crate::scenario::validate::collect_parties(
+        &loaded.scenario.suppliers,
+        "suppliers",
+        &mut parties,
+    );
     for (path, p) in parties {
         out.insert(p.id.clone(), path);
     }

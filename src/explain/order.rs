@@ -22,7 +22,10 @@ pub fn roots(x: &Explanation, e: &Evaluation) -> Vec<usize> {
 }
 
 /// The findings a finding rests on.
-pub fn rests_on(x: &Explanation, n: petgraph::graph::NodeIndex) -> impl Iterator<Item = usize> + '_ {
+pub fn rests_on(
+    x: &Explanation,
+    n: petgraph::graph::NodeIndex,
+) -> impl Iterator<Item = usize> + '_ {
     x.graph
         .edges_directed(n, Direction::Outgoing)
         .filter(|edge| *edge.weight() == Edge::Because)
@@ -37,7 +40,11 @@ pub fn followers(x: &Explanation, i: usize) -> Vec<usize> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![x.findings[&i]];
     while let Some(n) = stack.pop() {
-        for edge in x.graph.edges_directed(n, Direction::Incoming).filter(|e| *e.weight() == Edge::Because) {
+        for edge in x
+            .graph
+            .edges_directed(n, Direction::Incoming)
+            .filter(|e| *e.weight() == Edge::Because)
+        {
             if let Node::Finding(j) = x.graph[edge.source()] {
                 if seen.insert(j) {
                     stack.push(edge.source());

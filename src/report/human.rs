@@ -4,7 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity as MSeverity, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity as MSeverity,
+    SourceCode,
+};
 
 use super::RenderCtx;
 use crate::eval::outcome::WaiverStatus;
@@ -43,19 +46,28 @@ impl Diagnostic for FindingDiag {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&*self.file as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.label.clone()), self.span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.label.clone()),
+            self.span,
+        ))))
     }
 }
 
 fn handler(color: bool) -> GraphicalReportHandler {
-    GraphicalReportHandler::new_themed(if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() })
-        .with_width(100)
+    GraphicalReportHandler::new_themed(if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    })
+    .with_width(100)
 }
 
 pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
@@ -75,12 +87,20 @@ pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
 pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> String {
     let lang = ctx.lang;
     let rule = ctx.rulebook.rule(&f.rule);
-    let title = rule.map(|r| r.meta.title.get(lang).to_string()).unwrap_or_default();
+    let title = rule
+        .map(|r| r.meta.title.get(lang).to_string())
+        .unwrap_or_default();
     let mut help = Vec::new();
     if let Some(q) = &f.question {
         help.push(match lang {
-            Lang::Sv => format!("Fråga att bedöma: {} (registrera svaret under `assessments:` med rule: {})", q.sv, f.rule),
-            Lang::En => format!("Question to assess: {} (record the answer under `assessments:` with rule: {})", q.en, f.rule),
+            Lang::Sv => format!(
+                "Fråga att bedöma: {} (registrera svaret under `assessments:` med rule: {})",
+                q.sv, f.rule
+            ),
+            Lang::En => format!(
+                "Question to assess: {} (record the answer under `assessments:` with rule: {})",
+                q.en, f.rule
+            ),
         });
     }
     if let Some(h) = rule.and_then(|r| r.meta.help.as_ref()) {
@@ -88,7 +108,11 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> Str
     }
     if let Some(r) = rule {
         let cites: Vec<String> = r.meta.citations.iter().map(|c| c.short()).collect();
-        help.push(format!("{}: {}", if lang == Lang::Sv { "Lagrum" } else { "Law" }, cites.join("; ")));
+        help.push(format!(
+            "{}: {}",
+            if lang == Lang::Sv { "Lagrum" } else { "Law" },
+            cites.join("; ")
+        ));
     }
     let kind = match (f.kind, lang) {
         (FindingKind::Violation, _) => String::new(),
@@ -97,9 +121,19 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> Str
         (FindingKind::Assessment, Lang::Sv) => " (kräver bedömning)".into(),
         (FindingKind::Assessment, Lang::En) => " (needs assessment)".into(),
     };
-    let waived = if f.stands() { "" } else if lang == Lang::Sv { " [undantagen]" } else { " [waived]" };
+    let waived = if f.stands() {
+        ""
+    } else if lang == Lang::Sv {
+        " [undantagen]"
+    } else {
+        " [waived]"
+    };
     let diag = FindingDiag {
-        headline: format!("[{}{kind}]{waived} {}", severity_word(f.severity, lang), f.message.get(lang)),
+        headline: format!(
+            "[{}{kind}]{waived} {}",
+            severity_word(f.severity, lang),
+            f.message.get(lang)
+        ),
         code: f.rule.clone(),
         severity: match f.severity {
             Severity::Blocker | Severity::Major => MSeverity::Error,
@@ -135,24 +169,58 @@ pub fn evaluation(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, e: &Evaluation) 
     }
     for (o, err) in e.errors() {
         out.push_str(&match lang {
-            Lang::Sv => format!("  ✗ regeln {} kunde inte utvärderas: {} ({}:{}:{})\n", o.rule, err.message, err.file, err.line, err.column),
-            Lang::En => format!("  ✗ rule {} failed to evaluate: {} ({}:{}:{})\n", o.rule, err.message, err.file, err.line, err.column),
+            Lang::Sv => format!(
+                "  ✗ regeln {} kunde inte utvärderas: {} ({}:{}:{})\n",
+                o.rule, err.message, err.file, err.line, err.column
+            ),
+            Lang::En => format!(
+                "  ✗ rule {} failed to evaluate: {} ({}:{}:{})\n",
+                o.rule, err.message, err.file, err.line, err.column
+            ),
         });
     }
     for w in &e.waivers {
         let what = match (w.status, lang) {
-            (WaiverStatus::Applied, Lang::Sv) => format!("undantag tillämpat ({} fynd)", w.findings_waived),
-            (WaiverStatus::Applied, Lang::En) => format!("waiver applied ({} findings)", w.findings_waived),
-            (WaiverStatus::RejectedStatutory, Lang::Sv) => "undantag utan verkan: lagkrav kan inte undantas".into(),
-            (WaiverStatus::RejectedStatutory, Lang::En) => "waiver has no effect: a statute cannot be waived".into(),
-            (WaiverStatus::RejectedExpired, Lang::Sv) => format!("undantaget löpte ut {}", w.expires),
+            (WaiverStatus::Applied, Lang::Sv) => {
+                format!("undantag tillämpat ({} fynd)", w.findings_waived)
+            }
+            (WaiverStatus::Applied, Lang::En) => {
+                format!("waiver applied ({} findings)", w.findings_waived)
+            }
+            (WaiverStatus::RejectedStatutory, Lang::Sv) => {
+                "undantag utan verkan: lagkrav kan inte undantas".into()
+            }
+            (WaiverStatus::RejectedStatutory, Lang::En) => {
+                "waiver has no effect: a statute cannot be waived".into()
+            }
+            (WaiverStatus::RejectedExpired, Lang::Sv) => {
+                format!("undantaget löpte ut {}", w.expires)
+            }
             (WaiverStatus::RejectedExpired, Lang::En) => format!("waiver expired {}", w.expires),
-            (WaiverStatus::RejectedNotYetDecided, Lang::Sv) => format!("undantaget beslutades först {}", w.date),
-            (WaiverStatus::RejectedNotYetDecided, Lang::En) => format!("waiver was only decided {}", w.date),
-            (WaiverStatus::NotApplicable, Lang::Sv) => "undantaget avser en regel som inte gäller detta datum".into(),
-            (WaiverStatus::NotApplicable, Lang::En) => "waiver concerns a rule not in force on this date".into(),
+            (WaiverStatus::RejectedNotYetDecided, Lang::Sv) => {
+                format!("undantaget beslutades först {}", w.date)
+            }
+            (WaiverStatus::RejectedNotYetDecided, Lang::En) => {
+                format!("waiver was only decided {}", w.date)
+            }
+            (WaiverStatus::NotApplicable, Lang::Sv) => {
+                "undantaget avser en regel som inte gäller detta datum".into()
+            }
+            (WaiverStatus::NotApplicable, Lang::En) => {
+                "waiver concerns a rule not in force on this date".into()
+            }
         };
-        out.push_str(&format!("  • {}:{} {} {}: {what}\n", e.file, w.line, if lang == Lang::Sv { "undantag" } else { "waiver" }, w.rule));
+        out.push_str(&format!(
+            "  • {}:{} {} {}: {what}\n",
+            e.file,
+            w.line,
+            if lang == Lang::Sv {
+                "undantag"
+            } else {
+                "waiver"
+            },
+            w.rule
+        ));
     }
     out.push_str(&summary_line(e, lang));
     out.push('\n');
@@ -166,13 +234,46 @@ pub fn summary_line(e: &Evaluation, lang: Lang) -> String {
         Lang::En => format!("law as of {} ({})", e.as_of, e.as_of_source),
     };
     let counts = match lang {
-        Lang::Sv => format!("{} hinder, {} villkor, {} brister, {} info", c.blocker, c.major, c.minor, c.info),
-        Lang::En => format!("{} blockers, {} major, {} minor, {} info", c.blocker, c.major, c.minor, c.info),
+        Lang::Sv => format!(
+            "{} hinder, {} villkor, {} brister, {} info",
+            c.blocker, c.major, c.minor, c.info
+        ),
+        Lang::En => format!(
+            "{} blockers, {} major, {} minor, {} info",
+            c.blocker, c.major, c.minor, c.info
+        ),
     };
-    let waived = if c.waived > 0 { format!(", {} {}", c.waived, if lang == Lang::Sv { "undantagna" } else { "waived" }) } else { String::new() };
+    let waived = if c.waived > 0 {
+        format!(
+            ", {} {}",
+            c.waived,
+            if lang == Lang::Sv {
+                "undantagna"
+            } else {
+                "waived"
+            }
+        )
+    } else {
+        String::new()
+    };
     let errors = e.errors().count();
-    let errors = if errors > 0 { format!(", {errors} {}", if lang == Lang::Sv { "regelfel" } else { "rule errors" }) } else { String::new() };
-    format!("{}: {} — {counts}{waived}{errors}; {law}", e.file, verdict_word(e.verdict, lang))
+    let errors = if errors > 0 {
+        format!(
+            ", {errors} {}",
+            if lang == Lang::Sv {
+                "regelfel"
+            } else {
+                "rule errors"
+            }
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: {} — {counts}{waived}{errors}; {law}",
+        e.file,
+        verdict_word(e.verdict, lang)
+    )
 }
 
 /// `--format human`.
@@ -182,7 +283,12 @@ impl super::Render for Human {
     fn scenario(&self, ctx: &RenderCtx<'_>, loaded: &LoadedScenario, e: &Evaluation) -> String {
         evaluation(ctx, loaded, e)
     }
-    fn invalid(&self, ctx: &RenderCtx<'_>, _file: &str, problems: &crate::diag::Problems) -> String {
+    fn invalid(
+        &self,
+        ctx: &RenderCtx<'_>,
+        _file: &str,
+        problems: &crate::diag::Problems,
+    ) -> String {
         crate::diag::render_problems(problems, ctx.color)
     }
     fn end(&self, ctx: &RenderCtx<'_>, s: &super::Summary) -> String {
@@ -190,8 +296,16 @@ impl super::Render for Human {
             return String::new();
         }
         let parts: Vec<String> = s.verdicts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        let (files, invalid) = if ctx.lang == Lang::Sv { ("scenarier", "ogiltiga") } else { ("scenarios", "invalid") };
-        let bad = if s.invalid > 0 { format!(", {} {invalid}", s.invalid) } else { String::new() };
+        let (files, invalid) = if ctx.lang == Lang::Sv {
+            ("scenarier", "ogiltiga")
+        } else {
+            ("scenarios", "invalid")
+        };
+        let bad = if s.invalid > 0 {
+            format!(", {} {invalid}", s.invalid)
+        } else {
+            String::new()
+        };
         format!("\n{} {files}: {}{bad}\n", s.files, parts.join(", "))
     }
     fn is_human(&self) -> bool {

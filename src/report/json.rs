@@ -11,7 +11,10 @@ impl Render for Json {
     fn begin(&self, ctx: &RenderCtx<'_>) -> String {
         let tool = serde_json::to_string(&model::tool()).unwrap_or_default();
         let rulebook = serde_json::to_string(&model::rulebook(ctx.rulebook)).unwrap_or_default();
-        format!("{{\"schema\":\"{}\",\"tool\":{tool},\"rulebook\":{rulebook},\"results\":[", model::SCHEMA)
+        format!(
+            "{{\"schema\":\"{}\",\"tool\":{tool},\"rulebook\":{rulebook},\"results\":[",
+            model::SCHEMA
+        )
     }
     fn scenario(&self, ctx: &RenderCtx<'_>, _loaded: &LoadedScenario, e: &Evaluation) -> String {
         serde_json::to_string(&model::evaluated(e, ctx.rulebook)).unwrap_or_default()
@@ -23,7 +26,8 @@ impl Render for Json {
         ","
     }
     fn end(&self, _ctx: &RenderCtx<'_>, s: &Summary) -> String {
-        let summary = serde_json::json!({ "files": s.files, "invalid": s.invalid, "verdicts": s.verdicts });
+        let summary =
+            serde_json::json!({ "files": s.files, "invalid": s.invalid, "verdicts": s.verdicts });
         format!("],\"summary\":{summary}}}\n")
     }
 }

@@ -2,9 +2,12 @@
 //! evaluations and never evaluate anything. `check` streams: `begin`, then one piece per
 //! scenario (rendered in parallel, written in input order), then `end`.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod model;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +30,8 @@ pub struct Summary {
     pub files: usize,
     pub invalid: usize,
     pub verdicts: BTreeMap<&'static str, usize>,
+    /// Each file in input order with its verdict (`None`: invalid).
+    pub scenarios: Vec<(String, Option<&'static str>)>,
 }
 
 /// The formats of `check --format`.
@@ -36,14 +41,25 @@ pub enum Format {
     Human,
     /// The stable JSON model (granska/check/v1).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: a test suite per scenario, a test case per rule.
+    Junit,
+    /// GitHub Actions annotations on the scenario's lines, and each verdict.
+    Github,
 }
 
-/// One output format. Pieces are joined with `separator()`.
+/// One output format. Non-empty pieces are joined with `separator()`.
 pub trait Render: Sync {
     fn begin(&self, _ctx: &RenderCtx<'_>) -> String {
         String::new()
     }
-    fn scenario(&self, ctx: &RenderCtx<'_>, loaded: &LoadedScenario, evaluation: &Evaluation) -> String;
+    fn scenario(
+        &self,
+        ctx: &RenderCtx<'_>,
+        loaded: &LoadedScenario,
+        evaluation: &Evaluation,
+    ) -> String;
     fn invalid(&self, ctx: &RenderCtx<'_>, file: &str, problems: &Problems) -> String;
     fn separator(&self) -> &'static str {
         ""
@@ -61,5 +77,8 @@ pub fn renderer(format: Format) -> Box<dyn Render> {
     match format {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
+        Format::Sarif => Box::new(sarif::Sarif),
+        Format::Junit => Box::new(junit::Junit),
+        Format::Github => Box::new(github::Github),
     }
 }

@@ -31,7 +31,10 @@ pub struct Tool {
 }
 
 pub fn tool() -> Tool {
-    Tool { name: "granska", version: env!("CARGO_PKG_VERSION") }
+    Tool {
+        name: "granska",
+        version: env!("CARGO_PKG_VERSION"),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -120,7 +123,14 @@ pub struct RulebookModel {
 pub fn rulebook(rb: &Rulebook) -> RulebookModel {
     RulebookModel {
         sha256: crate::eval::receipt::rulebook_digest(rb),
-        files: rb.files.iter().map(|f| crate::eval::outcome::FileHash { file: f.name.clone(), sha256: f.sha256.clone() }).collect(),
+        files: rb
+            .files
+            .iter()
+            .map(|f| crate::eval::outcome::FileHash {
+                file: f.name.clone(),
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -168,7 +178,13 @@ pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'
         waivers: &e.waivers,
         rule_errors: e
             .errors()
-            .map(|(o, err)| RuleErrorModel { rule: &o.rule, message: &err.message, file: &err.file, line: err.line, column: err.column })
+            .map(|(o, err)| RuleErrorModel {
+                rule: &o.rule,
+                message: &err.message,
+                file: &err.file,
+                line: err.line,
+                column: err.column,
+            })
             .collect(),
         receipt: &e.receipt,
     })

@@ -29,8 +29,8 @@ pub mod limits {
 /// `Engine::new_raw` has no packages at all, so the clock (`timestamp`) never comes in.
 pub fn base_engine() -> Engine {
     use rhai::packages::{
-        BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage, BasicStringPackage, CorePackage,
-        LogicPackage, MoreStringPackage, Package,
+        BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+        BasicStringPackage, CorePackage, LogicPackage, MoreStringPackage, Package,
     };
     let mut engine = Engine::new_raw();
     for module in [
@@ -64,23 +64,28 @@ pub fn base_engine() -> Engine {
 
 /// Compile one script; a syntax error points at its line and column in the file.
 pub fn compile(engine: &Engine, file: &Arc<SourceFile>) -> Result<rhai::AST, Problem> {
-    let mut ast = engine.compile(&*file.text).map_err(|e| syntax_problem(file, &e))?;
+    let mut ast = engine
+        .compile(&*file.text)
+        .map_err(|e| syntax_problem(file, &e))?;
     ast.set_source(file.name.clone());
     Ok(ast)
 }
 
 fn syntax_problem(file: &Arc<SourceFile>, e: &ParseError) -> Problem {
     let span = position_span(file, e.position());
-    Problem::new("granska::rule::syntax", format!("Rhai syntax error: {}", e.err_type()))
-        .at(file, span)
-        .label("here")
-        .help("see rules/README.md for the rule language")
+    Problem::new(
+        "granska::rule::syntax",
+        format!("Rhai syntax error: {}", e.err_type()),
+    )
+    .at(file, span)
+    .label("here")
+    .help("see rules/README.md for the rule language")
 }
 
 /// A Rhai position (line, column in characters) as a byte span in the file.
 pub fn position_span(file: &SourceFile, pos: Position) -> Span {
     match (pos.line(), pos.position()) {
-        (Some(line), col) => Span::new(file.offset_of(line, col.unwrap_or(1)), 1),
-        _ => Span::new(0, 1),
+        (Some(line), col) => file.char_span(file.offset_of(line, col.unwrap_or(1))),
+        _ => file.char_span(0),
     }
 }

@@ -54,10 +54,17 @@ impl Tree {
             Tree::Builtin => collect_builtin(&BUILTIN_RULES, &mut rels),
             Tree::Dir(root) => {
                 if !root.is_dir() {
-                    return Err(Problem::new("granska::rules::dir", format!("{} is not a folder", root.display())));
+                    return Err(Problem::new(
+                        "granska::rules::dir",
+                        format!("{} is not a folder", root.display()),
+                    ));
                 }
-                collect_dir(root, root, &mut rels)
-                    .map_err(|e| Problem::new("granska::io", format!("cannot read {}: {e}", root.display())))?;
+                collect_dir(root, root, &mut rels).map_err(|e| {
+                    Problem::new(
+                        "granska::io",
+                        format!("cannot read {}: {e}", root.display()),
+                    )
+                })?;
             }
         }
         rels.sort();
@@ -73,9 +80,9 @@ impl Tree {
     pub fn read(&self, rel: &str) -> Result<Arc<SourceFile>, Problem> {
         match self {
             Tree::Builtin => {
-                let f = BUILTIN_RULES
-                    .get_file(rel)
-                    .ok_or_else(|| Problem::new("granska::io", format!("no built-in rule file {rel}")))?;
+                let f = BUILTIN_RULES.get_file(rel).ok_or_else(|| {
+                    Problem::new("granska::io", format!("no built-in rule file {rel}"))
+                })?;
                 let name = format!("builtin:rules/{rel}");
                 source_from_bytes(&name, Path::new(&name), f.contents().to_vec())
             }
@@ -118,7 +125,9 @@ fn role_of(rel: &str) -> Option<Role> {
         ["data", n] if n.ends_with(".yaml") => Some(Role::Data),
         [_, "tests", n] if n.ends_with(".yaml") => Some(Role::Tests),
         _ if name == "facts.yaml" && parts.len() <= 2 => Some(Role::Facts),
-        [area, n] if n.ends_with(".rhai") && *area != "tests" => Some(Role::Rule { area: area.to_string() }),
+        [area, n] if n.ends_with(".rhai") && *area != "tests" => Some(Role::Rule {
+            area: area.to_string(),
+        }),
         _ => None,
     }
 }
@@ -154,7 +163,12 @@ mod tests {
 
     #[test]
     fn roles() {
-        assert_eq!(role_of("gdpr/gdpr-x.rhai"), Some(Role::Rule { area: "gdpr".into() }));
+        assert_eq!(
+            role_of("gdpr/gdpr-x.rhai"),
+            Some(Role::Rule {
+                area: "gdpr".into()
+            })
+        );
         assert_eq!(role_of("lib/pd.rhai"), Some(Role::Lib));
         assert_eq!(role_of("data/eu-eea.yaml"), Some(Role::Data));
         assert_eq!(role_of("gdpr/tests/t.yaml"), Some(Role::Tests));

@@ -13,7 +13,20 @@ use crate::schemacheck::Checker;
 use crate::source::SourceFile;
 
 /// How much a finding weighs in the verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A legal obstacle: the decision cannot be taken as proposed.
@@ -123,7 +136,12 @@ pub struct RuleMeta {
 
 fn checker() -> &'static Checker {
     static C: OnceLock<Checker> = OnceLock::new();
-    C.get_or_init(|| Checker::for_type::<RuleMeta>("granska::rule", "https://granska.se/schema/rule-meta-v1.json"))
+    C.get_or_init(|| {
+        Checker::for_type::<RuleMeta>(
+            "granska::rule",
+            "https://granska.se/schema/rule-meta-v1.json",
+        )
+    })
 }
 
 /// The metadata header of a rule file, and where it ends.
@@ -155,21 +173,31 @@ pub fn read_header(file: &Arc<SourceFile>) -> Result<Header, Problems> {
             .into());
     }
     let header_file = Arc::new(SourceFile::new(file.name.clone(), file.path.clone(), yaml));
-    let (value, spans) = parse_yaml(&header_file, TopLevel::Mapping).map_err(|ps| rebase(ps, file))?;
+    let (value, spans) =
+        parse_yaml(&header_file, TopLevel::Mapping).map_err(|ps| rebase(ps, file))?;
     let problems = checker().check(&header_file, &value, &spans);
     if !problems.is_empty() {
         return Err(rebase(problems, file));
     }
-    let meta: RuleMeta = serde_json::from_value(value)
-        .map_err(|e| Problems::from(Problem::new("granska::rule::meta", format!("invalid metadata: {e}")).in_file(file)))?;
+    let meta: RuleMeta = serde_json::from_value(value).map_err(|e| {
+        Problems::from(
+            Problem::new("granska::rule::meta", format!("invalid metadata: {e}")).in_file(file),
+        )
+    })?;
     let mut problems = Problems::default();
-    for (path, date) in [("in_force.from", Some(&meta.in_force.from)), ("in_force.to", meta.in_force.to.as_ref())] {
+    for (path, date) in [
+        ("in_force.from", Some(&meta.in_force.from)),
+        ("in_force.to", meta.in_force.to.as_ref()),
+    ] {
         if let Some(d) = date {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
                 problems.push(
-                    Problem::new("granska::rule::date", format!("`{d}` is not a calendar date"))
-                        .at(file, spans.label_span(path))
-                        .label("no such day"),
+                    Problem::new(
+                        "granska::rule::date",
+                        format!("`{d}` is not a calendar date"),
+                    )
+                    .at(file, spans.label_span(path))
+                    .label("no such day"),
                 );
             }
         }
@@ -177,9 +205,12 @@ pub fn read_header(file: &Arc<SourceFile>) -> Result<Header, Problems> {
     if let Some(to) = &meta.in_force.to {
         if to < &meta.in_force.from {
             problems.push(
-                Problem::new("granska::rule::date", "the rule stops being in force before it starts")
-                    .at(file, spans.label_span("in_force.to"))
-                    .label("earlier than `from`"),
+                Problem::new(
+                    "granska::rule::date",
+                    "the rule stops being in force before it starts",
+                )
+                .at(file, spans.label_span("in_force.to"))
+                .label("earlier than `from`"),
             );
         }
     }

@@ -125,11 +125,16 @@ impl Rulebook {
                     discover::Role::Facts => match load_facts(&tf.file) {
                         Ok(defs) => {
                             for (name, def) in defs {
-                                if let Some(other) = facts_here.insert(name.clone(), tf.file.clone()) {
+                                if let Some(other) =
+                                    facts_here.insert(name.clone(), tf.file.clone())
+                                {
                                     problems.push(
-                                        Problem::new("granska::rule::fact", format!("fact `{name}` is defined twice"))
-                                            .in_file(&tf.file)
-                                            .help(format!("also defined in {}", other.name)),
+                                        Problem::new(
+                                            "granska::rule::fact",
+                                            format!("fact `{name}` is defined twice"),
+                                        )
+                                        .in_file(&tf.file)
+                                        .help(format!("also defined in {}", other.name)),
                                     );
                                 }
                                 facts.insert(name, def);
@@ -156,10 +161,13 @@ impl Rulebook {
                         let id = header.meta.id.clone();
                         if let Some(first) = ids_here.insert(id.clone(), tf.file.clone()) {
                             problems.push(
-                                Problem::new("granska::rule::duplicate-id", format!("rule id `{id}` is used twice"))
-                                    .at(&tf.file, header.spans.label_span("id"))
-                                    .label("duplicate id")
-                                    .help(format!("also in {}", first.name)),
+                                Problem::new(
+                                    "granska::rule::duplicate-id",
+                                    format!("rule id `{id}` is used twice"),
+                                )
+                                .at(&tf.file, header.spans.label_span("id"))
+                                .label("duplicate id")
+                                .help(format!("also in {}", first.name)),
                             );
                             continue;
                         }
@@ -183,7 +191,9 @@ impl Rulebook {
                         );
                     }
                 }
-                used.insert(tf.file.name.clone(), tf.file.sha256.clone());
+                if !matches!(tf.role, discover::Role::Rule { .. }) {
+                    used.insert(tf.file.name.clone(), tf.file.sha256.clone());
+                }
             }
         }
 
@@ -202,11 +212,17 @@ impl Rulebook {
             for (key, list) in [("needs", &rule.meta.needs), ("derives", &rule.meta.derives)] {
                 for (i, fact) in list.iter().enumerate() {
                     if !facts.contains_key(fact) {
-                        let mut p = Problem::new("granska::rule::unknown-fact", format!("`{fact}` is not in the fact vocabulary"))
-                            .at(&rule.file, rule.header.label_span(&format!("{key}[{i}]")))
-                            .label("unknown fact");
-                        p = match crate::diag::did_you_mean(fact, facts.keys().map(String::as_str)) {
-                            Some(s) => p.help(format!("did you mean `{s}`? (facts are defined in rules/facts.yaml)")),
+                        let mut p = Problem::new(
+                            "granska::rule::unknown-fact",
+                            format!("`{fact}` is not in the fact vocabulary"),
+                        )
+                        .at(&rule.file, rule.header.label_span(&format!("{key}[{i}]")))
+                        .label("unknown fact");
+                        p = match crate::diag::did_you_mean(fact, facts.keys().map(String::as_str))
+                        {
+                            Some(s) => p.help(format!(
+                                "did you mean `{s}`? (facts are defined in rules/facts.yaml)"
+                            )),
                             None => p.help("add it to a facts.yaml with `subject`, `sv` and `en`"),
                         };
                         problems.push(p);
@@ -216,7 +232,10 @@ impl Rulebook {
         }
         let mut by_requirement: BTreeMap<&str, Vec<&Rule>> = BTreeMap::new();
         for rule in rules.values() {
-            by_requirement.entry(rule.meta.requirement.as_deref().unwrap_or(&rule.meta.id)).or_default().push(rule);
+            by_requirement
+                .entry(rule.meta.requirement.as_deref().unwrap_or(&rule.meta.id))
+                .or_default()
+                .push(rule);
         }
         for (req, versions) in &by_requirement {
             for (i, a) in versions.iter().enumerate() {
@@ -225,10 +244,18 @@ impl Rulebook {
                         problems.push(
                             Problem::new(
                                 "granska::rule::overlap",
-                                format!("{} and {} are versions of `{req}` in force at the same time", a.meta.id, b.meta.id),
+                                format!(
+                                    "{} and {} are versions of `{req}` in force at the same time",
+                                    a.meta.id, b.meta.id
+                                ),
                             )
                             .at(&b.file, b.header.label_span("in_force"))
-                            .label(format!("overlaps {} ({}–{})", a.meta.id, a.meta.in_force.from, a.meta.in_force.to.as_deref().unwrap_or("")))
+                            .label(format!(
+                                "overlaps {} ({}–{})",
+                                a.meta.id,
+                                a.meta.in_force.from,
+                                a.meta.in_force.to.as_deref().unwrap_or("")
+                            ))
                             .help("end one version (`to:`) the day before the next one starts"),
                         );
                     }
@@ -236,6 +263,10 @@ impl Rulebook {
             }
         }
 
+        // Rule files in the receipt are those of the rules that survived overriding.
+        for rule in rules.values() {
+            used.insert(rule.file.name.clone(), rule.file.sha256.clone());
+        }
         let mut list: Vec<Rule> = rules.into_values().collect();
         let needs: Vec<Vec<String>> = list.iter().map(|r| r.meta.needs.clone()).collect();
         let derives: Vec<Vec<String>> = list.iter().map(|r| r.meta.derives.clone()).collect();
@@ -243,7 +274,8 @@ impl Rulebook {
             Ok(o) => o,
             Err(cycles) => {
                 for cycle in cycles {
-                    let names: Vec<&str> = cycle.iter().map(|&i| list[i].meta.id.as_str()).collect();
+                    let names: Vec<&str> =
+                        cycle.iter().map(|&i| list[i].meta.id.as_str()).collect();
                     let first = &list[cycle[0]];
                     problems.push(
                         Problem::new("granska::rule::cycle", format!("rules depend on each other in a cycle: {}", names.join(" → ")))
@@ -265,13 +297,20 @@ impl Rulebook {
         }
         let mut slots: Vec<Option<Rule>> = list.into_iter().map(Some).collect();
         let ordered: Vec<Rule> = order.into_iter().filter_map(|i| slots[i].take()).collect();
-        let by_id = ordered.iter().enumerate().map(|(i, r)| (r.meta.id.clone(), i)).collect();
+        let by_id = ordered
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta.id.clone(), i))
+            .collect();
         Ok(Rulebook {
             rules: ordered,
             facts,
             data: Arc::new(data),
             tests,
-            files: used.into_iter().map(|(name, sha256)| UsedFile { name, sha256 }).collect(),
+            files: used
+                .into_iter()
+                .map(|(name, sha256)| UsedFile { name, sha256 })
+                .collect(),
             by_id,
         })
     }
@@ -297,4 +336,3 @@ fn load_facts(file: &Arc<SourceFile>) -> Result<BTreeMap<String, FactDef>, Probl
     }
     problems.into_result(out)
 }
-

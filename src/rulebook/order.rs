@@ -9,7 +9,10 @@ use petgraph::graph::DiGraph;
 /// Indices into `rules` in evaluation order, or the cycles (each a list of indices).
 /// `needs[i]` and `derives[i]` are the facts of rule `i`; rules are given sorted by id so
 /// that the order is deterministic.
-pub fn evaluation_order(needs: &[Vec<String>], derives: &[Vec<String>]) -> Result<Vec<usize>, Vec<Vec<usize>>> {
+pub fn evaluation_order(
+    needs: &[Vec<String>],
+    derives: &[Vec<String>],
+) -> Result<Vec<usize>, Vec<Vec<usize>>> {
     let n = needs.len();
     let mut graph = DiGraph::<usize, ()>::with_capacity(n, n * 2);
     let nodes: Vec<_> = (0..n).map(|i| graph.add_node(i)).collect();

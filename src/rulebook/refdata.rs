@@ -76,14 +76,17 @@ impl RefData {
     /// Add a data file; a later file with the same id replaces the earlier (override).
     pub fn add(&mut self, file: &Arc<SourceFile>) -> Result<(), Problems> {
         static CHECKER: OnceLock<Checker> = OnceLock::new();
-        let checker = CHECKER.get_or_init(|| Checker::for_type::<DataFile>("granska::data", "https://granska.se/schema/data-v1.json"));
+        let checker = CHECKER.get_or_init(|| {
+            Checker::for_type::<DataFile>("granska::data", "https://granska.se/schema/data-v1.json")
+        });
         let (value, spans) = parse_yaml(file, TopLevel::Mapping)?;
         let problems = checker.check(file, &value, &spans);
         if !problems.is_empty() {
             return Err(problems);
         }
-        let data: DataFile = serde_json::from_value(value.clone())
-            .map_err(|e| Problems::from(Problem::new("granska::data::invalid", e.to_string()).in_file(file)))?;
+        let data: DataFile = serde_json::from_value(value.clone()).map_err(|e| {
+            Problems::from(Problem::new("granska::data::invalid", e.to_string()).in_file(file))
+        })?;
         let mut problems = Problems::default();
         let mut by_key: HashMap<String, Vec<Entry>> = HashMap::new();
         for (i, e) in data.entries.iter().enumerate() {
@@ -92,26 +95,42 @@ impl RefData {
                 if let Some(d) = d {
                     if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
                         problems.push(
-                            Problem::new("granska::data::date", format!("`{d}` is not a calendar date"))
-                                .at(file, spans.label_span(&format!("{path}.{field}")))
-                                .label("no such day"),
+                            Problem::new(
+                                "granska::data::date",
+                                format!("`{d}` is not a calendar date"),
+                            )
+                            .at(file, spans.label_span(&format!("{path}.{field}")))
+                            .label("no such day"),
                         );
                     }
                 }
             }
             let list = by_key.entry(e.key.clone()).or_default();
-            if let Some(clash) = list.iter().position(|o| overlaps(&o.from, o.to.as_deref(), &e.from, e.to.as_deref())) {
+            if let Some(clash) = list
+                .iter()
+                .position(|o| overlaps(&o.from, o.to.as_deref(), &e.from, e.to.as_deref()))
+            {
                 problems.push(
-                    Problem::new("granska::data::overlap", format!("two entries for `{}` are in force at the same time", e.key))
-                        .at(file, spans.label_span(&path))
-                        .label(format!("overlaps entry from {}", list[clash].from))
-                        .help("end the earlier entry (`to:`) the day before the later one starts"),
+                    Problem::new(
+                        "granska::data::overlap",
+                        format!("two entries for `{}` are in force at the same time", e.key),
+                    )
+                    .at(file, spans.label_span(&path))
+                    .label(format!("overlaps entry from {}", list[clash].from))
+                    .help("end the earlier entry (`to:`) the day before the later one starts"),
                 );
             }
             let dynamic = rhai::serde::to_dynamic(&value["entries"][i]).map_err(|err| {
-                Problems::from(Problem::new("granska::data::invalid", err.to_string()).at(file, spans.label_span(&path)))
+                Problems::from(
+                    Problem::new("granska::data::invalid", err.to_string())
+                        .at(file, spans.label_span(&path)),
+                )
             })?;
-            list.push(Entry { from: e.from.clone(), to: e.to.clone(), value: dynamic });
+            list.push(Entry {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                value: dynamic,
+            });
         }
         if !problems.is_empty() {
             return Err(problems);

@@ -75,7 +75,12 @@ pub struct Run {
 
 fn checker() -> &'static Checker {
     static C: OnceLock<Checker> = OnceLock::new();
-    C.get_or_init(|| Checker::for_type::<Vec<Case>>("granska::ruletest", "https://granska.se/schema/rule-tests-v1.json"))
+    C.get_or_init(|| {
+        Checker::for_type::<Vec<Case>>(
+            "granska::ruletest",
+            "https://granska.se/schema/rule-tests-v1.json",
+        )
+    })
 }
 
 /// Run every test file of the rulebook; `filter` keeps cases whose name or rule ids match.
@@ -92,25 +97,46 @@ pub fn run(rulebook: &Arc<Rulebook>, filter: Option<&regex::Regex>) -> Result<Ru
     problems.into_result(run)
 }
 
-fn run_file(evaluator: &Evaluator, tree: &Tree, rel: &str, file: &Arc<SourceFile>, filter: Option<&regex::Regex>) -> Result<Vec<CaseResult>, Problems> {
+fn run_file(
+    evaluator: &Evaluator,
+    tree: &Tree,
+    rel: &str,
+    file: &Arc<SourceFile>,
+    filter: Option<&regex::Regex>,
+) -> Result<Vec<CaseResult>, Problems> {
     let (value, spans) = parse_yaml(file, TopLevel::Sequence)?;
     let problems = checker().check(file, &value, &spans);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let cases: Vec<Case> = serde_json::from_value(value.clone())
-        .map_err(|e| Problems::from(Problem::new("granska::ruletest::invalid", e.to_string()).in_file(file)))?;
+    let cases: Vec<Case> = serde_json::from_value(value.clone()).map_err(|e| {
+        Problems::from(Problem::new("granska::ruletest::invalid", e.to_string()).in_file(file))
+    })?;
     let mut out = Vec::new();
     let mut problems = Problems::default();
     for (i, case) in cases.iter().enumerate() {
-        let mentioned = case.expect.fires.iter().map(|f| f.rule.as_str()).chain(case.expect.not_fires.iter().map(String::as_str));
+        let mentioned = case
+            .expect
+            .fires
+            .iter()
+            .map(|f| f.rule.as_str())
+            .chain(case.expect.not_fires.iter().map(String::as_str));
         if let Some(re) = filter {
             if !re.is_match(&case.name) && !mentioned.clone().any(|r| re.is_match(r)) {
                 continue;
             }
         }
         let here = format!("[{i}]");
-        let loaded = match scenario_of(evaluator.rulebook.as_ref(), tree, rel, file, &value[i], &spans, &here, case) {
+        let loaded = match scenario_of(
+            evaluator.rulebook.as_ref(),
+            tree,
+            rel,
+            file,
+            &value[i],
+            &spans,
+            &here,
+            case,
+        ) {
             Ok(l) => l,
             Err(ps) => {
                 problems.extend(ps);
@@ -120,8 +146,14 @@ fn run_file(evaluator: &Evaluator, tree: &Tree, rel: &str, file: &Arc<SourceFile
         for rule in mentioned.chain(case.expect.errors.iter().map(String::as_str)) {
             if evaluator.rulebook.rule(rule).is_none() {
                 problems.push(
-                    Problem::new("granska::ruletest::unknown-rule", format!("case `{}` names rule `{rule}`, which is not in the rulebook", case.name))
-                        .at(file, spans.label_span(&format!("{here}.expect"))),
+                    Problem::new(
+                        "granska::ruletest::unknown-rule",
+                        format!(
+                            "case `{}` names rule `{rule}`, which is not in the rulebook",
+                            case.name
+                        ),
+                    )
+                    .at(file, spans.label_span(&format!("{here}.expect"))),
                 );
             }
         }
@@ -182,7 +214,8 @@ fn resolve(tree: &Tree, rel: &str, path: &str) -> Result<Arc<SourceFile>, Proble
         }
         Tree::Builtin => {
             let joined = normalize(&Path::new("rules").join(test_dir).join(path));
-            discover::read_builtin_repo_file(&joined).ok_or_else(|| Problem::new("granska::io", format!("no built-in file {joined}")))
+            discover::read_builtin_repo_file(&joined)
+                .ok_or_else(|| Problem::new("granska::io", format!("no built-in file {joined}")))
         }
     }
 }
@@ -232,7 +265,11 @@ fn judge(file: &Arc<SourceFile>, case: &Case, e: &Evaluation) -> CaseResult {
             if let Some(n) = fire.count {
                 want.push_str(&format!(" {n} time(s), found {}", matching.len()));
             }
-            let actual: Vec<String> = standing.iter().filter(|f| f.rule == fire.rule).map(|f| describe(f)).collect();
+            let actual: Vec<String> = standing
+                .iter()
+                .filter(|f| f.rule == fire.rule)
+                .map(|f| describe(f))
+                .collect();
             if actual.is_empty() {
                 want.push_str(&format!("; it did not fire ({})", status_of(e, &fire.rule)));
             } else {
@@ -242,12 +279,22 @@ fn judge(file: &Arc<SourceFile>, case: &Case, e: &Evaluation) -> CaseResult {
         }
     }
     for rule in &case.expect.not_fires {
-        let actual: Vec<String> = standing.iter().filter(|f| &f.rule == rule).map(|f| describe(f)).collect();
+        let actual: Vec<String> = standing
+            .iter()
+            .filter(|f| &f.rule == rule)
+            .map(|f| describe(f))
+            .collect();
         if !actual.is_empty() {
-            failures.push(format!("expected {rule} not to fire; actual: {}", actual.join(" | ")));
+            failures.push(format!(
+                "expected {rule} not to fire; actual: {}",
+                actual.join(" | ")
+            ));
         }
         if let Some((_, err)) = e.errors().find(|(o, _)| &o.rule == rule) {
-            failures.push(format!("{rule} failed instead of passing: {} ({}:{})", err.message, err.line, err.column));
+            failures.push(format!(
+                "{rule} failed instead of passing: {} ({}:{})",
+                err.message, err.line, err.column
+            ));
         }
     }
     for rule in &case.expect.errors {
@@ -263,21 +310,38 @@ fn judge(file: &Arc<SourceFile>, case: &Case, e: &Evaluation) -> CaseResult {
     // Any rule error not expected is a failure: a broken rule never passes silently.
     for (o, err) in e.errors() {
         if !case.expect.errors.contains(&o.rule) && !case.expect.not_fires.contains(&o.rule) {
-            failures.push(format!("rule {} failed: {} ({}:{}:{})", o.rule, err.message, err.file, err.line, err.column));
+            failures.push(format!(
+                "rule {} failed: {} ({}:{}:{})",
+                o.rule, err.message, err.file, err.line, err.column
+            ));
         }
     }
     CaseResult {
         file: file.name.clone(),
         name: case.name.clone(),
-        fired_asserted: if failures.is_empty() { case.expect.fires.iter().map(|f| f.rule.clone()).collect() } else { vec![] },
-        not_fired_asserted: if failures.is_empty() { case.expect.not_fires.clone() } else { vec![] },
+        fired_asserted: if failures.is_empty() {
+            case.expect.fires.iter().map(|f| f.rule.clone()).collect()
+        } else {
+            vec![]
+        },
+        not_fired_asserted: if failures.is_empty() {
+            case.expect.not_fires.clone()
+        } else {
+            vec![]
+        },
         failures,
         as_of: e.as_of.clone(),
     }
 }
 
 fn describe(f: &crate::eval::Finding) -> String {
-    format!("{} {} at {} ({})", f.rule, f.severity.as_str(), if f.path.is_empty() { "<file>" } else { &f.path }, f.kind.as_str())
+    format!(
+        "{} {} at {} ({})",
+        f.rule,
+        f.severity.as_str(),
+        if f.path.is_empty() { "<file>" } else { &f.path },
+        f.kind.as_str()
+    )
 }
 
 fn status_of(e: &Evaluation, rule: &str) -> String {
@@ -295,7 +359,11 @@ fn status_of(e: &Evaluation, rule: &str) -> String {
 
 /// Per rule: passing cases asserting it fires, and asserting it does not.
 pub fn coverage(rulebook: &Rulebook, run: &Run) -> BTreeMap<String, (usize, usize)> {
-    let mut cov: BTreeMap<String, (usize, usize)> = rulebook.rules.iter().map(|r| (r.meta.id.clone(), (0, 0))).collect();
+    let mut cov: BTreeMap<String, (usize, usize)> = rulebook
+        .rules
+        .iter()
+        .map(|r| (r.meta.id.clone(), (0, 0)))
+        .collect();
     for c in &run.cases {
         for r in c.fired_asserted.iter().collect::<BTreeSet<_>>() {
             if let Some(e) = cov.get_mut(r) {
@@ -310,4 +378,3 @@ pub fn coverage(rulebook: &Rulebook, run: &Run) -> BTreeMap<String, (usize, usiz
     }
     cov
 }
-

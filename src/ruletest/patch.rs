@@ -29,7 +29,10 @@ fn segments(path: &str) -> Result<Vec<Seg<'_>>, String> {
             out.push(Seg::Key(key));
         }
         for idx in rest.split('[').filter(|s| !s.is_empty()) {
-            let n = idx.trim_end_matches(']').parse().map_err(|_| format!("bad index in `{path}`"))?;
+            let n = idx
+                .trim_end_matches(']')
+                .parse()
+                .map_err(|_| format!("bad index in `{path}`"))?;
             out.push(Seg::Index(n));
         }
     }
@@ -44,7 +47,8 @@ impl Patch {
             let parent = walk(root, parents, false, path)?;
             match (last, parent) {
                 (Seg::Key(k), Value::Object(m)) => {
-                    m.remove(*k).ok_or(format!("nothing to remove at `{path}`"))?;
+                    m.remove(*k)
+                        .ok_or(format!("nothing to remove at `{path}`"))?;
                 }
                 (Seg::Index(i), Value::Array(a)) if *i < a.len() => {
                     a.remove(*i);
@@ -69,16 +73,24 @@ impl Patch {
     }
 }
 
-fn walk<'v>(mut cur: &'v mut Value, segs: &[Seg<'_>], create: bool, path: &str) -> Result<&'v mut Value, String> {
+fn walk<'v>(
+    mut cur: &'v mut Value,
+    segs: &[Seg<'_>],
+    create: bool,
+    path: &str,
+) -> Result<&'v mut Value, String> {
     for seg in segs {
         cur = match (seg, cur) {
             (Seg::Key(k), Value::Object(m)) => {
                 if create && !m.contains_key(*k) {
                     m.insert(k.to_string(), Value::Object(Default::default()));
                 }
-                m.get_mut(*k).ok_or(format!("no `{k}` on the way to `{path}`"))?
+                m.get_mut(*k)
+                    .ok_or(format!("no `{k}` on the way to `{path}`"))?
             }
-            (Seg::Index(i), Value::Array(a)) => a.get_mut(*i).ok_or(format!("no item {i} on the way to `{path}`"))?,
+            (Seg::Index(i), Value::Array(a)) => a
+                .get_mut(*i)
+                .ok_or(format!("no item {i} on the way to `{path}`"))?,
             _ => return Err(format!("`{path}` does not fit the scenario's shape")),
         };
     }

@@ -41,15 +41,40 @@ pub fn load_source(file: Arc<SourceFile>, rules: &dyn RuleIds) -> Result<LoadedS
 }
 
 /// Validate an already parsed value (a file, an inline test scenario, a patched base).
-pub fn from_value(file: Arc<SourceFile>, value: Value, spans: SpanIndex, rules: &dyn RuleIds) -> Result<LoadedScenario, Problems> {
-    let problems = validate::check_schema(&file, &value, &spans);
+/// Schema and semantic problems are reported together.
+pub fn from_value(
+    file: Arc<SourceFile>,
+    value: Value,
+    spans: SpanIndex,
+    rules: &dyn RuleIds,
+) -> Result<LoadedScenario, Problems> {
+    let mut problems = validate::check_schema(&file, &value, &spans);
+    let ids = rules.rule_ids();
+    problems.extend(validate::check_semantics(
+        &file,
+        &value,
+        &spans,
+        &|id| rules.has_rule(id),
+        &ids,
+    ));
+    problems
+        .0
+        .sort_by_key(|p| p.span.map(|s| s.start).unwrap_or(0));
+    problems
+        .0
+        .dedup_by(|a, b| a.span == b.span && a.message == b.message);
     if !problems.is_empty() {
         return Err(problems);
     }
     let scenario: Scenario = serde_json::from_value(value).map_err(|e| {
-        Problems::from(Problem::new("granska::scenario::type", format!("invalid scenario: {e}")).in_file(&file))
+        Problems::from(
+            Problem::new("granska::scenario::type", format!("invalid scenario: {e}"))
+                .in_file(&file),
+        )
     })?;
-    let ids = rules.rule_ids();
-    let problems = validate::check_semantics(&file, &scenario, &spans, &|id| rules.has_rule(id), &ids);
-    problems.into_result(LoadedScenario { file, scenario, spans })
+    Ok(LoadedScenario {
+        file,
+        scenario,
+        spans,
+    })
 }

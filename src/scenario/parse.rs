@@ -33,26 +33,49 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Problem> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Problem::new(
             "granska::input::too-large",
-            format!("{name} is {} bytes; files over {} bytes are refused", meta.len(), MAX_FILE_BYTES),
+            format!(
+                "{name} is {} bytes; files over {} bytes are refused",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         )
         .help("a scenario describes one proposal; split it or remove embedded data"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Problem::new("granska::io", format!("cannot read {name}: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problem::new("granska::io", format!("cannot read {name}: {e}")))?;
     source_from_bytes(&name, path, bytes)
 }
 
-pub fn source_from_bytes(name: &str, path: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Problem> {
+pub fn source_from_bytes(
+    name: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+) -> Result<Arc<SourceFile>, Problem> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Problem::new("granska::input::too-large", format!("{name} is over {MAX_FILE_BYTES} bytes")));
+        return Err(Problem::new(
+            "granska::input::too-large",
+            format!("{name} is over {MAX_FILE_BYTES} bytes"),
+        ));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::new(SourceFile::new(name, path, text))),
+        // Editors on Windows save a byte-order mark; it is not part of the first key.
+        Ok(text) => Ok(Arc::new(SourceFile::new(
+            name,
+            path,
+            text.strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text),
+        ))),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let (line, col) = SourceFile::new(name, path, prefix.clone()).line_col(valid);
-            let file = Arc::new(SourceFile::new(name, path, String::from_utf8_lossy(&bytes).into_owned()));
+            let file = Arc::new(SourceFile::new(
+                name,
+                path,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
             Err(Problem::new(
                 "granska::input::utf8",
                 format!("{name} is not valid UTF-8 (line {line}, column {col}, byte {valid})"),
@@ -67,12 +90,17 @@ pub fn source_from_bytes(name: &str, path: &Path, bytes: Vec<u8>) -> Result<Arc<
 /// Parse YAML into a JSON value and the span of every node.
 pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanIndex), Problems> {
     if file.text.trim().is_empty() {
-        return Err(Problem::new("granska::input::empty", format!("{} is empty", file.name))
-            .in_file(file)
-            .help("start from `granska init`")
-            .into());
+        return Err(
+            Problem::new("granska::input::empty", format!("{} is empty", file.name))
+                .in_file(file)
+                .help("start from `granska init`")
+                .into(),
+        );
     }
-    let options = LoaderOptions::default().error_on_duplicate_keys(true);
+    // prevent_coercion marks quoted scalars as not coercible, so `'2015'` stays text.
+    let options = LoaderOptions::default()
+        .error_on_duplicate_keys(true)
+        .prevent_coercion(true);
     let options = match top {
         TopLevel::Mapping => options.toplevel_mapping(),
         TopLevel::Sequence => options.toplevel_sequence(),
@@ -84,7 +112,25 @@ pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanI
         .map_err(|e| Problems::from(load_error(file, e, top)))?;
     let mut index = SpanIndex::default();
     let mut problems = Problems::default();
-    let value = convert(file, &node, String::new(), None, 0, &mut index, &mut problems);
+    let value = convert(
+        file,
+        &node,
+        String::new(),
+        None,
+        0,
+        &mut index,
+        &mut problems,
+    );
+    // Problems about the whole document point at its first line of content, column 1.
+    let first = first_content_line(file);
+    index.insert(
+        String::new(),
+        NodeSpans {
+            key: None,
+            value: file.rest_of_line(first),
+            is_collection: false,
+        },
+    );
     problems.into_result((value, index))
 }
 
@@ -98,28 +144,61 @@ pub fn convert(
     index: &mut SpanIndex,
     problems: &mut Problems,
 ) -> Value {
-    let start = node.span().start().map(|m| file.offset_of(m.line(), m.column())).unwrap_or(0);
+    let start = node
+        .span()
+        .start()
+        .map(|m| file.offset_of(m.line(), m.column()))
+        .unwrap_or(0);
     if depth > MAX_DEPTH {
         if problems.is_empty() {
             problems.push(
-                Problem::new("granska::yaml::depth", format!("nesting deeper than {MAX_DEPTH} levels"))
-                    .at(&Arc::new(file.clone()), Span::new(start, 1)),
+                Problem::new(
+                    "granska::yaml::depth",
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                )
+                .at(&Arc::new(file.clone()), Span::new(start, 1)),
             );
         }
         return Value::Null;
     }
     match node {
         Node::Scalar(s) => {
-            let span = scalar_span(file, start, s.as_str());
-            index.insert(path, NodeSpans { key, value: span, is_collection: false });
+            // An empty value has the position of the next token; point at its key instead.
+            let span = match key {
+                Some(k) if s.as_str().is_empty() => k,
+                _ => scalar_span(file, start, s.as_str()),
+            };
+            index.insert(
+                path,
+                NodeSpans {
+                    key,
+                    value: span,
+                    is_collection: false,
+                },
+            );
             resolve_scalar(s.as_str(), s.may_coerce())
         }
         Node::Mapping(m) => {
-            let value_span = if key.is_some() { Span::new(start, 1) } else { file.rest_of_line(start) };
-            index.insert(path.clone(), NodeSpans { key, value: value_span, is_collection: true });
+            let value_span = if key.is_some() {
+                Span::new(start, 1)
+            } else {
+                file.rest_of_line(start)
+            };
+            index.insert(
+                path.clone(),
+                NodeSpans {
+                    key,
+                    value: value_span,
+                    is_collection: true,
+                },
+            );
             let mut out = Map::new();
             for (k, v) in m.iter() {
-                let kstart = k.span().start().map(|m| file.offset_of(m.line(), m.column())).unwrap_or(start);
+                let kstart = k
+                    .span()
+                    .start()
+                    .map(|m| file.offset_of(m.line(), m.column()))
+                    .unwrap_or(start);
                 let kspan = scalar_span(file, kstart, k.as_str());
                 let child = child_key(&path, k.as_str());
                 let cv = convert(file, v, child, Some(kspan), depth + 1, index, problems);
@@ -128,12 +207,33 @@ pub fn convert(
             Value::Object(out)
         }
         Node::Sequence(seq) => {
-            let value_span = if key.is_some() { Span::new(start, 1) } else { file.rest_of_line(start) };
-            index.insert(path.clone(), NodeSpans { key, value: value_span, is_collection: true });
+            let value_span = if key.is_some() {
+                Span::new(start, 1)
+            } else {
+                file.rest_of_line(start)
+            };
+            index.insert(
+                path.clone(),
+                NodeSpans {
+                    key,
+                    value: value_span,
+                    is_collection: true,
+                },
+            );
             let items = seq
                 .iter()
                 .enumerate()
-                .map(|(i, item)| convert(file, item, child_index(&path, i), None, depth + 1, index, problems))
+                .map(|(i, item)| {
+                    convert(
+                        file,
+                        item,
+                        child_index(&path, i),
+                        None,
+                        depth + 1,
+                        index,
+                        problems,
+                    )
+                })
                 .collect();
             Value::Array(items)
         }
@@ -159,8 +259,13 @@ fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
         }
     }
     let looks_float = digits.bytes().any(|b| b == b'.' || b == b'e' || b == b'E')
-        && digits.bytes().all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
-        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
+        && digits
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if looks_float {
         if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
             return Value::Number(n);
@@ -185,6 +290,18 @@ fn scalar_span(file: &SourceFile, start: usize, text: &str) -> Span {
     file.rest_of_line(start)
 }
 
+fn first_content_line(file: &SourceFile) -> usize {
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if !t.is_empty() && !t.starts_with('#') && !t.starts_with("---") {
+            return offset;
+        }
+        offset += line.len();
+    }
+    0
+}
+
 /// Refuse what marked-yaml cannot take safely before handing the text to it: several
 /// documents in one file, and flow nesting deep enough to threaten the stack.
 fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
@@ -195,14 +312,34 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
         if trimmed == "---" || trimmed.starts_with("--- ") {
             if seen_content {
                 return Some(
-                    Problem::new("granska::yaml::documents", "a file holds one YAML document; found a second `---`")
-                        .at(file, Span::new(offset, 3))
-                        .label("second document starts here")
-                        .help("put each scenario in its own file"),
+                    Problem::new(
+                        "granska::yaml::documents",
+                        "a file holds one YAML document; found a second `---`",
+                    )
+                    .at(file, Span::new(offset, 3))
+                    .label("second document starts here")
+                    .help("put each scenario in its own file"),
                 );
             }
         } else if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "..." {
             seen_content = true;
+        }
+        offset += line.len();
+    }
+    // Block nesting (`- - - x`, deep indentation) is bounded by how far in a line's
+    // content starts; flow nesting (`[[[`) by counting brackets.
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '-', '?', ':', '\t']).len();
+        if indent > 2 * MAX_DEPTH {
+            return Some(
+                Problem::new(
+                    "granska::yaml::depth",
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                )
+                .at(file, Span::new(offset, 1))
+                .label("too deep"),
+            );
         }
         offset += line.len();
     }
@@ -213,9 +350,12 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Some(
-                        Problem::new("granska::yaml::depth", format!("nesting deeper than {MAX_DEPTH} levels"))
-                            .at(file, Span::new(i, 1))
-                            .label("too deep"),
+                        Problem::new(
+                            "granska::yaml::depth",
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                        )
+                        .at(file, Span::new(i, 1))
+                        .label("too deep"),
                     );
                 }
             }
@@ -237,24 +377,47 @@ fn load_error(file: &Arc<SourceFile>, err: marked_yaml::LoadError, top: TopLevel
         )
         .at(file, file.rest_of_line(at(&m)))
         .label("expected `key: value` here"),
-        E::TopLevelMustBeSequence(m) => Problem::new("granska::yaml::top-level", "the top level must be a list (`- name: …`)")
-            .at(file, file.rest_of_line(at(&m)))
-            .label("expected `- …` here"),
-        E::UnexpectedAnchor(m) => Problem::new("granska::yaml::anchor", "YAML anchors and aliases are not allowed")
-            .at(file, Span::new(at(&m), 1))
-            .label("anchor")
-            .help("write the value out; anchors make files hard to review and can expand without bound"),
-        E::UnexpectedTag(m) => Problem::new("granska::yaml::tag", "YAML tags (`!…`) are not allowed")
-            .at(file, Span::new(at(&m), 1))
-            .label("tag"),
-        E::MappingKeyMustBeScalar(m) => Problem::new("granska::yaml::key", "mapping keys must be plain words")
-            .at(file, Span::new(at(&m), 1))
-            .label("complex key"),
+        E::TopLevelMustBeSequence(m) => Problem::new(
+            "granska::yaml::top-level",
+            "the top level must be a list (`- name: …`)",
+        )
+        .at(file, file.rest_of_line(at(&m)))
+        .label("expected `- …` here"),
+        E::UnexpectedAnchor(m) => Problem::new(
+            "granska::yaml::anchor",
+            "YAML anchors and aliases are not allowed",
+        )
+        .at(file, file.char_span(at(&m)))
+        .label("anchor")
+        .help(
+            "write the value out; anchors make files hard to review and can expand without bound",
+        ),
+        E::UnexpectedTag(m) => {
+            Problem::new("granska::yaml::tag", "YAML tags (`!…`) are not allowed")
+                .at(file, file.char_span(at(&m)))
+                .label("tag")
+        }
+        E::MappingKeyMustBeScalar(m) => {
+            Problem::new("granska::yaml::key", "mapping keys must be plain words")
+                .at(file, file.char_span(at(&m)))
+                .label("complex key")
+        }
         E::ScanError(m, e) => {
             let msg = e.info().to_string();
-            let help = if msg.contains("anchor") { "anchors and aliases are not allowed" } else { "check indentation and quoting on this line" };
+            // An unclosed flow collection is noticed at the next token, often on the next
+            // line; the mistake is at the end of the line before.
+            let mut at_offset = at(&m);
+            if msg.contains("flow") && m.column() <= 1 {
+                let before = file.text[..at_offset].trim_end();
+                at_offset = before.len().saturating_sub(1);
+            }
+            let help = if msg.contains("anchor") {
+                "anchors and aliases are not allowed"
+            } else {
+                "check indentation and quoting on this line"
+            };
             Problem::new("granska::yaml::syntax", format!("YAML syntax error: {msg}"))
-                .at(file, Span::new(at(&m).min(file.text.len().saturating_sub(1)), 1))
+                .at(file, file.char_span(at_offset))
                 .label("here")
                 .help(help)
         }
@@ -262,10 +425,17 @@ fn load_error(file: &Arc<SourceFile>, err: marked_yaml::LoadError, top: TopLevel
             let first = d.prev_key.span().start().map(&at).unwrap_or(0);
             let second = d.key.span().start().map(&at).unwrap_or(0);
             let (fl, _) = file.line_col(first);
-            Problem::new("granska::yaml::duplicate-key", format!("key `{}` appears twice in one mapping", d.key.as_str()))
-                .at(file, Span::new(second, d.key.as_str().len().max(1)))
-                .label(format!("already set on line {fl}"))
-                .help(if top == TopLevel::Mapping { "keep one of the two" } else { "keep one of the two keys" })
+            Problem::new(
+                "granska::yaml::duplicate-key",
+                format!("key `{}` appears twice in one mapping", d.key.as_str()),
+            )
+            .at(file, Span::new(second, d.key.as_str().len().max(1)))
+            .label(format!("already set on line {fl}"))
+            .help(if top == TopLevel::Mapping {
+                "keep one of the two"
+            } else {
+                "keep one of the two keys"
+            })
         }
     }
 }

@@ -70,7 +70,10 @@ impl SpanIndex {
 
     /// The span of the key of `path` (for "unknown key" errors), else its label span.
     pub fn key_span(&self, path: &str) -> Span {
-        self.nodes.get(path).and_then(|n| n.key).unwrap_or_else(|| self.label_span(path))
+        self.nodes
+            .get(path)
+            .and_then(|n| n.key)
+            .unwrap_or_else(|| self.label_span(path))
     }
 }
 
@@ -84,7 +87,11 @@ pub fn parent_path(path: &str) -> Option<&str> {
 }
 
 pub fn child_key(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 pub fn child_index(parent: &str, index: usize) -> String {
@@ -97,8 +104,14 @@ mod tests {
 
     #[test]
     fn parents() {
-        assert_eq!(parent_path("suppliers[0].subcontractors[1].access[0]"), Some("suppliers[0].subcontractors[1].access"));
-        assert_eq!(parent_path("suppliers[0].subcontractors[1].access"), Some("suppliers[0].subcontractors[1]"));
+        assert_eq!(
+            parent_path("suppliers[0].subcontractors[1].access[0]"),
+            Some("suppliers[0].subcontractors[1].access")
+        );
+        assert_eq!(
+            parent_path("suppliers[0].subcontractors[1].access"),
+            Some("suppliers[0].subcontractors[1]")
+        );
         assert_eq!(parent_path("suppliers[0]"), Some("suppliers"));
         assert_eq!(parent_path("suppliers"), Some(""));
         assert_eq!(parent_path(""), None);
