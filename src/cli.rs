@@ -69,6 +69,9 @@ pub struct CheckArgs {
     /// are new, which are resolved, and whether the verdict changed.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Print the time each rule took, summed over all scenarios, to stderr (for rule authors).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,8 @@ struct Done {
     text: String,
     verdict: Option<Verdict>,
     status: ExitStatus,
+    /// Microseconds per rule, when `--timings` is on.
+    timings: Vec<(String, u64)>,
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
@@ -50,6 +52,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     };
     let mut status = ExitStatus::Clear;
     let mut pieces = 0usize;
+    let mut timings: std::collections::BTreeMap<String, u64> = Default::default();
     let write = |out: &mut std::io::StdoutLock<'_>, text: &str| -> bool {
         match out.write_all(text.as_bytes()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
@@ -71,6 +74,9 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             })
             .collect();
         for (d, path) in done.into_iter().zip(chunk) {
+            for (rule, micros) in &d.timings {
+                *timings.entry(rule.clone()).or_default() += micros;
+            }
             status = status.worst(d.status);
             match d.verdict {
                 Some(v) => *summary.verdicts.entry(v.as_str()).or_default() += 1,
@@ -102,7 +108,22 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
         p.finish_and_clear();
     }
     write(&mut out, &render.end(&ctx, &summary));
+    if args.timings {
+        print_timings(&timings, files.len());
+    }
     Ok(status)
+}
+
+/// Slowest rules first, as time per scenario.
+fn print_timings(timings: &std::collections::BTreeMap<String, u64>, files: usize) {
+    let mut rows: Vec<_> = timings.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let total: u64 = timings.values().sum();
+    eprintln!("rule timings ({files} scenarios; µs per scenario):");
+    for (rule, micros) in rows {
+        eprintln!("  {:>8.0}  {rule}", *micros as f64 / files.max(1) as f64);
+    }
+    eprintln!("  {:>8.0}  all rules", total as f64 / files.max(1) as f64);
 }
 
 fn check_one(
@@ -116,16 +137,23 @@ fn check_one(
         Ok(loaded) => {
             let loaded = Arc::new(loaded);
             let evaluation = evaluator.evaluate(loaded.clone(), args.as_of.as_deref());
+            let timings = if args.timings {
+                evaluation.outcomes.iter().map(|o| (o.rule.clone(), o.micros)).collect()
+            } else {
+                Vec::new()
+            };
             Done {
                 text: render.scenario(ctx, &loaded, &evaluation),
                 verdict: Some(evaluation.verdict),
                 status: exit_for(&evaluation, args.fail_on),
+                timings,
             }
         }
         Err(problems) => Done {
             text: render.invalid(ctx, &path.display().to_string(), &problems),
             verdict: None,
             status: ExitStatus::InvalidInput,
+            timings: Vec::new(),
         },
     }
 }

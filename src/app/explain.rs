@@ -63,15 +63,15 @@ pub fn run_explain(args: ExplainArgs) -> Result<ExitStatus, Problems> {
 }
 
 pub fn run_graph(args: GraphArgs) -> Result<ExitStatus, Problems> {
-    let (_, loaded, e) = evaluate(&args.scenario, &args.rules, &args.as_of)?;
+    let (rulebook, loaded, e) = evaluate(&args.scenario, &args.rules, &args.as_of)?;
     let x = explain::build(&e, &loaded);
     match args.format {
         GraphFormat::Dot => super::print_out(&render::dot(&x, &e, args.rules.lang)),
         GraphFormat::Mermaid => print!("{}", render::mermaid(&x, &e, args.rules.lang)),
         GraphFormat::Svg => {
-            return Err(
-                Problem::new("granska::usage", "`graph --format svg` is being built").into(),
-            );
+            let d = crate::report::svg::full(&x, &e, &rulebook, args.rules.lang);
+            let svg = crate::report::svg::render(&d, "granska-graph");
+            super::print_out(&format!("{svg}\n"));
         }
     }
     Ok(status(&e))

@@ -3,6 +3,7 @@
 
 pub mod authoring;
 pub mod check;
+pub mod diff;
 pub mod exit;
 pub mod explain;
 pub mod report;

@@ -167,6 +167,29 @@ impl ScenarioView {
         };
 
         let mut path_of_id = HashMap::new();
+        let mut flat = Vec::new();
+        flatten(&sc.suppliers, "suppliers", &[], &mut flat);
+        let mut party_by_id = HashMap::new();
+        let mut top_level = Vec::new();
+        // Access entries by asset id, so rules can ask "who reaches this asset" without
+        // walking every party's list (the index is built once per scenario).
+        let mut access_by_asset: HashMap<String, Vec<Dynamic>> = HashMap::new();
+        let parties: Vec<Obj> = flat
+            .iter()
+            .map(|fp| {
+                let (obj, entries) = party(fp);
+                for (asset_id, entry) in entries {
+                    access_by_asset.entry(asset_id).or_default().push(Dynamic::from(entry));
+                }
+                path_of_id.insert(fp.party.id.clone(), fp.path.clone());
+                party_by_id.insert(fp.party.id.clone(), Dynamic::from(obj.clone()));
+                if fp.chain.len() == 1 {
+                    top_level.push(obj.clone());
+                }
+                obj
+            })
+            .collect();
+
         let mut asset_by_id = HashMap::new();
         let assets: Vec<Obj> = sc
             .assets
@@ -174,26 +197,10 @@ impl ScenarioView {
             .enumerate()
             .map(|(i, a)| {
                 let path = format!("assets[{i}]");
-                let obj = asset(a, &path);
+                let reached = access_by_asset.remove(&a.id).unwrap_or_default();
+                let obj = asset(a, &path, Dynamic::from_array(reached));
                 path_of_id.insert(a.id.clone(), path);
                 asset_by_id.insert(a.id.clone(), Dynamic::from(obj.clone()));
-                obj
-            })
-            .collect();
-
-        let mut flat = Vec::new();
-        flatten(&sc.suppliers, "suppliers", &[], &mut flat);
-        let mut party_by_id = HashMap::new();
-        let mut top_level = Vec::new();
-        let parties: Vec<Obj> = flat
-            .iter()
-            .map(|fp| {
-                let obj = party(fp);
-                path_of_id.insert(fp.party.id.clone(), fp.path.clone());
-                party_by_id.insert(fp.party.id.clone(), Dynamic::from(obj.clone()));
-                if fp.chain.len() == 1 {
-                    top_level.push(obj.clone());
-                }
                 obj
             })
             .collect();
@@ -320,7 +327,7 @@ impl ScenarioView {
     }
 }
 
-fn asset(a: &model::Asset, path: &str) -> Obj {
+fn asset(a: &model::Asset, path: &str, access: Dynamic) -> Obj {
     let classification = match &a.classification {
         Some(c) => Dynamic::from(Obj::new(
             "classification",
@@ -377,6 +384,7 @@ fn asset(a: &model::Asset, path: &str) -> Obj {
             ),
             ("security_sensitive", opt_b(a.security_sensitive)),
             ("critical_service", opt_b(a.critical_service)),
+            ("access", access),
             ("path", s(path)),
         ],
     )
@@ -407,18 +415,20 @@ fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<Fl
     }
 }
 
-fn party(fp: &FlatParty<'_>) -> Obj {
+fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
     let p = fp.party;
     let path = &fp.path;
+    let mut entries = Vec::new();
     let access = p.access.as_ref().map(|list_| {
         list(
             list_
                 .iter()
                 .enumerate()
                 .map(|(i, a)| {
-                    Obj::new(
+                    let entry = Obj::new(
                         "access",
                         vec![
+                            ("party", s(&p.id)),
                             ("asset", s(&a.asset)),
                             ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
                             (
@@ -431,11 +441,21 @@ fn party(fp: &FlatParty<'_>) -> Obj {
                             ),
                             ("path", s(&format!("{path}.access[{i}]"))),
                         ],
-                    )
+                    );
+                    entries.push((a.asset.clone(), entry.clone()));
+                    entry
                 })
                 .collect(),
         )
     });
+    // Assets whose data the party's staff can reach (any level but `none`; unknown counts).
+    let reaches: Vec<&String> = p
+        .access
+        .iter()
+        .flatten()
+        .filter(|a| !matches!(a.level, Some(model::AccessLevel::None)))
+        .map(|a| &a.asset)
+        .collect();
     let staff = p.staff.as_ref().map(|st| {
         Dynamic::from(Obj::new(
             "staff",
@@ -462,7 +482,7 @@ fn party(fp: &FlatParty<'_>) -> Obj {
         })
         .collect();
     let n = fp.chain.len();
-    Obj::new(
+    let obj = Obj::new(
         "party",
         vec![
             ("id", s(&p.id)),
@@ -496,6 +516,8 @@ fn party(fp: &FlatParty<'_>) -> Obj {
                 },
             ),
             ("top", s(&fp.chain[0])),
+            ("reaches", strings(reaches)),
         ],
-    )
+    );
+    (obj, entries)
 }

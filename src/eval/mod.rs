@@ -2,6 +2,7 @@
 //! Rules run in dependency order; a rule that fails is recorded with its position, the
 //! others still run, and the verdict becomes INCOMPLETE.
 
+pub mod api_docs;
 pub mod bridge;
 pub mod facts;
 pub mod outcome;

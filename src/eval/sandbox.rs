@@ -77,6 +77,7 @@ fn tri(v: Option<bool>) -> Dynamic {
 /// The engine with the sandbox from `rulebook::compile` plus the rule API.
 pub fn engine(rulebook: &Rulebook) -> Engine {
     let mut engine = compile::base_engine();
+    engine.register_global_module(rulebook.lib.clone());
     engine.register_type_with_name::<Obj>("Object");
     engine.register_indexer_get(|o: &mut Obj, prop: &str| o.property(prop));
     engine.register_fn("to_string", |o: &mut Obj| o.to_string());

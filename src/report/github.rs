@@ -25,26 +25,54 @@ impl Render for Github {
                 Severity::Minor => "warning",
                 Severity::Info => "notice",
             };
-            let mut message = format!("[{}] {}", super::human::severity_word(f.severity, lang), f.message.get(lang));
+            let mut message = format!(
+                "[{}] {}",
+                super::human::severity_word(f.severity, lang),
+                f.message.get(lang)
+            );
             if let Some(q) = &f.question {
-                let label = if lang == Lang::Sv { "Fråga att bedöma" } else { "Question to assess" };
+                let label = if lang == Lang::Sv {
+                    "Fråga att bedöma"
+                } else {
+                    "Question to assess"
+                };
                 let _ = write!(message, "\n{label}: {}", q.get(lang));
             }
             if let Some(rule) = ctx.rulebook.rule(&f.rule) {
                 let cites: Vec<String> = rule.meta.citations.iter().map(|c| c.short()).collect();
-                let _ = write!(message, "\n{}: {}", if lang == Lang::Sv { "Lagrum" } else { "Law" }, cites.join("; "));
+                let _ = write!(
+                    message,
+                    "\n{}: {}",
+                    if lang == Lang::Sv { "Lagrum" } else { "Law" },
+                    cites.join("; ")
+                );
             }
-            out.push_str(&annotation(command, &e.file, f.line, f.column, &f.rule, &message));
+            out.push_str(&annotation(
+                command, &e.file, f.line, f.column, &f.rule, &message,
+            ));
         }
         for (o, err) in e.errors() {
             let message = match lang {
-                Lang::Sv => format!("Regeln {} kunde inte utvärderas: {} ({}:{}:{})", o.rule, err.message, err.file, err.line, err.column),
-                Lang::En => format!("Rule {} failed to evaluate: {} ({}:{}:{})", o.rule, err.message, err.file, err.line, err.column),
+                Lang::Sv => format!(
+                    "Regeln {} kunde inte utvärderas: {} ({}:{}:{})",
+                    o.rule, err.message, err.file, err.line, err.column
+                ),
+                Lang::En => format!(
+                    "Rule {} failed to evaluate: {} ({}:{}:{})",
+                    o.rule, err.message, err.file, err.line, err.column
+                ),
             };
             out.push_str(&annotation("error", &e.file, 1, 1, &o.rule, &message));
         }
         let title = format!("granska: {}", e.verdict.as_str());
-        out.push_str(&annotation("notice", &e.file, 1, 1, &title, &super::human::summary_line(e, lang)));
+        out.push_str(&annotation(
+            "notice",
+            &e.file,
+            1,
+            1,
+            &title,
+            &super::human::summary_line(e, lang),
+        ));
         out
     }
 
@@ -63,10 +91,17 @@ impl Render for Github {
 }
 
 /// One workflow command line.
-pub fn annotation(command: &str, file: &str, line: usize, col: usize, title: &str, message: &str) -> String {
+pub fn annotation(
+    command: &str,
+    file: &str,
+    line: usize,
+    col: usize,
+    title: &str,
+    message: &str,
+) -> String {
     format!(
         "::{command} file={},line={},col={},title={}::{}\n",
-        property(&file.replace('\\', "/")),
+        property(&super::sarif::relative_path(file)),
         line.max(1),
         col.max(1),
         property(title),
@@ -76,7 +111,9 @@ pub fn annotation(command: &str, file: &str, line: usize, col: usize, title: &st
 
 /// The message part: `%`, CR and LF are escaped (actions/toolkit `escapeData`).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A `key=value` property: also `:` and `,` (actions/toolkit `escapeProperty`).

@@ -28,11 +28,23 @@ impl Render for Junit {
         let mut cases = String::new();
         let (mut failures, mut errors, mut skipped) = (0, 0, 0);
         for o in &e.outcomes {
-            let area = ctx.rulebook.rule(&o.rule).map(|r| r.area.as_str()).unwrap_or("rules");
+            let area = ctx
+                .rulebook
+                .rule(&o.rule)
+                .map(|r| r.area.as_str())
+                .unwrap_or("rules");
             let findings: Vec<&Finding> = e.findings.iter().filter(|f| f.rule == o.rule).collect();
-            let failing: Vec<&&Finding> = findings.iter().filter(|f| f.stands() && f.severity <= Severity::Major).collect();
-            let mut attrs = format!("classname=\"{}\" name=\"{}\" file=\"{}\"", xml(area), xml(&o.rule), xml(&e.file));
-            if let Some(f) = findings.first() {
+            let failing: Vec<&&Finding> = findings
+                .iter()
+                .filter(|f| f.stands() && f.severity <= Severity::Major)
+                .collect();
+            let mut attrs = format!(
+                "classname=\"{}\" name=\"{}\" file=\"{}\"",
+                xml(area),
+                xml(&o.rule),
+                xml(&e.file)
+            );
+            if let Some(f) = failing.first().map(|f| **f).or(findings.first().copied()) {
                 let _ = write!(attrs, " line=\"{}\"", f.line.max(1));
             }
             let mut body = String::new();
@@ -43,7 +55,7 @@ impl Render for Junit {
                         Lang::Sv => format!("gäller inte {}", e.as_of),
                         Lang::En => format!("not in force on {}", e.as_of),
                     };
-                    let _ = write!(body, "      <skipped message=\"{}\"/>\n", xml(&why));
+                    let _ = writeln!(body, "      <skipped message=\"{}\"/>", xml(&why));
                 }
                 (_, Some(err)) => {
                     errors += 1;
@@ -52,19 +64,26 @@ impl Render for Junit {
                         Lang::En => format!("rule failed to evaluate: {}", err.message),
                     };
                     let at = format!("{}:{}:{}", err.file, err.line, err.column);
-                    let _ = write!(body, "      <error message=\"{}\" type=\"rule-error\">{}</error>\n", xml(&msg), xml(&at));
+                    let _ = writeln!(
+                        body,
+                        "      <error message=\"{}\" type=\"rule-error\">{}</error>",
+                        xml(&msg),
+                        xml(&at)
+                    );
                 }
                 _ if !failing.is_empty() => {
                     failures += 1;
                     let first = failing[0];
-                    let mut msg = format!("[{}] {}", first.severity.as_str(), first.message.get(lang));
+                    let mut msg =
+                        format!("[{}] {}", first.severity.as_str(), first.message.get(lang));
                     if failing.len() > 1 {
                         let _ = write!(msg, " (+{})", failing.len() - 1);
                     }
-                    let text: Vec<String> = failing.iter().map(|f| finding_line(e, f, lang)).collect();
-                    let _ = write!(
+                    let text: Vec<String> =
+                        failing.iter().map(|f| finding_line(e, f, lang)).collect();
+                    let _ = writeln!(
                         body,
-                        "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                        "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                         xml(&msg),
                         first.severity.as_str(),
                         xml(&text.join("\n"))
@@ -78,7 +97,11 @@ impl Render for Junit {
                 .map(|f| finding_line(e, f, lang))
                 .collect();
             if !other.is_empty() {
-                let _ = write!(body, "      <system-out>{}</system-out>\n", xml(&other.join("\n")));
+                let _ = writeln!(
+                    body,
+                    "      <system-out>{}</system-out>",
+                    xml(&other.join("\n"))
+                );
             }
             if body.is_empty() {
                 let _ = writeln!(cases, "    <testcase {attrs}/>");
@@ -119,17 +142,29 @@ impl Render for Junit {
             .iter()
             .map(|p| {
                 let (f, line, col) = p.location().unwrap_or((file.to_string(), 1, 1));
-                let help = p.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+                let help = p
+                    .help
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
                 format!("{f}:{line}:{col} {}: {}{help}", p.code, p.message)
             })
             .collect();
         let first = problems.0.first();
         let msg = match (ctx.lang, problems.len()) {
-            (Lang::Sv, n) => format!("ogiltig scenariofil ({n} problem): {}", first.map(|p| p.message.as_str()).unwrap_or("")),
-            (Lang::En, n) => format!("invalid scenario file ({n} problems): {}", first.map(|p| p.message.as_str()).unwrap_or("")),
+            (Lang::Sv, n) => format!(
+                "ogiltig scenariofil ({n} problem): {}",
+                first.map(|p| p.message.as_str()).unwrap_or("")
+            ),
+            (Lang::En, n) => format!(
+                "invalid scenario file ({n} problems): {}",
+                first.map(|p| p.message.as_str()).unwrap_or("")
+            ),
         };
         let line = first.and_then(|p| p.location()).map(|l| l.1).unwrap_or(1);
-        let code = first.map(|p| p.code.as_str()).unwrap_or("granska::scenario");
+        let code = first
+            .map(|p| p.code.as_str())
+            .unwrap_or("granska::scenario");
         format!(
             "  <testsuite name=\"{f}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <properties>\n      <property name=\"verdict\" value=\"INVALID\"/>\n    </properties>\n    <testcase classname=\"scenario\" name=\"valid\" file=\"{f}\" line=\"{line}\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
             xml(&msg),
@@ -152,7 +187,16 @@ fn finding_line(e: &Evaluation, f: &Finding, lang: Lang) -> String {
     } else {
         " [waived]"
     };
-    format!("{}:{}:{} [{}]{waived} {} {}: {}", e.file, f.line, f.column, f.severity.as_str(), f.rule, f.path, f.message.get(lang))
+    format!(
+        "{}:{}:{} [{}]{waived} {} {}: {}",
+        e.file,
+        f.line,
+        f.column,
+        f.severity.as_str(),
+        f.rule,
+        f.path,
+        f.message.get(lang)
+    )
 }
 
 /// Text for XML attributes and content: the five predefined entities escaped, line breaks and
@@ -183,7 +227,10 @@ mod tests {
 
     #[test]
     fn xml_escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}");
+        assert_eq!(
+            xml("a<b>&\"c'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}"
+        );
         assert_eq!(xml("rad 1\nrad 2 – åäö"), "rad 1&#10;rad 2 – åäö");
     }
 }

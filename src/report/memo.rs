@@ -60,11 +60,11 @@ pub struct AreaRow {
     pub key: String,
     pub label: String,
     pub status: AreaStatus,
-    pub blocker: usize,
-    pub major: usize,
-    pub minor: usize,
-    pub info: usize,
+    /// Standing findings per section of the memo.
+    pub blockers: usize,
+    pub conditions: usize,
     pub questions: usize,
+    pub advice: usize,
     /// Rules in force on the date.
     pub rules_applied: usize,
     pub errors: usize,
@@ -115,7 +115,11 @@ fn group(e: &Evaluation, indices: impl IntoIterator<Item = usize>) -> Vec<Group>
                 g.severity = g.severity.min(f.severity);
                 g.findings.push(i);
             }
-            None => out.push(Group { rule: f.rule.clone(), severity: f.severity, findings: vec![i] }),
+            None => out.push(Group {
+                rule: f.rule.clone(),
+                severity: f.severity,
+                findings: vec![i],
+            }),
         }
     }
     out
@@ -123,10 +127,30 @@ fn group(e: &Evaluation, indices: impl IntoIterator<Item = usize>) -> Vec<Group>
 
 /// The areas of law a row is shown for, in order, and the rule folders each covers.
 const AREAS: &[(&str, &[&str], &str, &str)] = &[
-    ("osl", &["osl"], "Offentlighet och sekretess (OSL)", "Public access and secrecy (OSL)"),
-    ("personal-data", &["pul", "gdpr"], "Personuppgifter (PUL, GDPR)", "Personal data (PUL, GDPR)"),
-    ("sakerhetsskydd", &["sakerhetsskydd"], "Säkerhetsskydd", "Protective security"),
-    ("recommendations", &["msb"], "Rekommendationer (MSB, SKR)", "Recommendations (MSB, SKR)"),
+    (
+        "osl",
+        &["osl"],
+        "Offentlighet och sekretess (OSL)",
+        "Public access and secrecy (OSL)",
+    ),
+    (
+        "personal-data",
+        &["pul", "gdpr"],
+        "Personuppgifter (PUL, GDPR)",
+        "Personal data (PUL, GDPR)",
+    ),
+    (
+        "sakerhetsskydd",
+        &["sakerhetsskydd"],
+        "Säkerhetsskydd",
+        "Protective security",
+    ),
+    (
+        "recommendations",
+        &["msb"],
+        "Rekommendationer (MSB, SKR)",
+        "Recommendations (MSB, SKR)",
+    ),
     ("general", &["general"], "Allmänt", "General"),
 ];
 
@@ -140,15 +164,33 @@ fn area_key(area: &str) -> String {
 }
 
 impl<'a> Memo<'a> {
-    pub fn new(e: &'a Evaluation, loaded: &'a LoadedScenario, rulebook: &'a Rulebook, lang: Lang) -> Self {
+    pub fn new(
+        e: &'a Evaluation,
+        loaded: &'a LoadedScenario,
+        rulebook: &'a Rulebook,
+        lang: Lang,
+    ) -> Self {
         let x = explain::build(e, loaded);
-        let standing: Vec<usize> = (0..e.findings.len()).filter(|&i| e.findings[i].stands()).collect();
-        let pick = |s: Section| group(e, standing.iter().copied().filter(|&i| section(&e.findings[i]) == s));
+        let standing: Vec<usize> = (0..e.findings.len())
+            .filter(|&i| e.findings[i].stands())
+            .collect();
+        let pick = |s: Section| {
+            group(
+                e,
+                standing
+                    .iter()
+                    .copied()
+                    .filter(|&i| section(&e.findings[i]) == s),
+            )
+        };
         let blockers = pick(Section::Blocker);
         let conditions = pick(Section::Condition);
         let questions = pick(Section::Question);
         let advice = pick(Section::Advice);
-        let waived = group(e, (0..e.findings.len()).filter(|&i| !e.findings[i].stands()));
+        let waived = group(
+            e,
+            (0..e.findings.len()).filter(|&i| !e.findings[i].stands()),
+        );
 
         // Roots, grouped by rule; what follows from them, grouped by rule too.
         let mut roots: Vec<Root> = Vec::new();
@@ -161,7 +203,12 @@ impl<'a> Memo<'a> {
             let root = match roots.iter_mut().position(|r| r.rule == f.rule) {
                 Some(p) => &mut roots[p],
                 None => {
-                    roots.push(Root { rule: f.rule.clone(), severity: f.severity, findings: Vec::new(), follows: Vec::new() });
+                    roots.push(Root {
+                        rule: f.rule.clone(),
+                        severity: f.severity,
+                        findings: Vec::new(),
+                        follows: Vec::new(),
+                    });
                     roots.last_mut().expect("just pushed")
                 }
             };
@@ -177,7 +224,11 @@ impl<'a> Memo<'a> {
             }
         }
         for r in &mut roots {
-            r.follows.sort_by(|a, b| e.findings[a.1[0]].sort_key().cmp(&e.findings[b.1[0]].sort_key()));
+            r.follows.sort_by(|a, b| {
+                e.findings[a.1[0]]
+                    .sort_key()
+                    .cmp(&e.findings[b.1[0]].sort_key())
+            });
             for (_, v) in &mut r.follows {
                 v.sort_by(|a, b| e.findings[*a].sort_key().cmp(&e.findings[*b].sort_key()));
             }
@@ -191,12 +242,30 @@ impl<'a> Memo<'a> {
                     s.severity = s.severity.min(f.severity);
                     s.findings.push(i);
                 }
-                _ => plan.push(Step { rule: f.rule.clone(), severity: f.severity, findings: vec![i] }),
+                _ => plan.push(Step {
+                    rule: f.rule.clone(),
+                    severity: f.severity,
+                    findings: vec![i],
+                }),
             }
         }
 
         let areas = areas(e, rulebook, lang);
-        Memo { lang, e, loaded, rulebook, x, blockers, conditions, questions, advice, waived, roots, plan, areas }
+        Memo {
+            lang,
+            e,
+            loaded,
+            rulebook,
+            x,
+            blockers,
+            conditions,
+            questions,
+            advice,
+            waived,
+            roots,
+            plan,
+            areas,
+        }
     }
 
     /// Swedish or English.
@@ -215,15 +284,24 @@ impl<'a> Memo<'a> {
 
     /// The rule's title in the memo's language (its id if the rule is unknown).
     pub fn rule_title(&self, rule: &str) -> String {
-        self.rulebook.rule(rule).map(|r| r.meta.title.get(self.lang).to_string()).unwrap_or_else(|| rule.to_string())
+        self.rulebook
+            .rule(rule)
+            .map(|r| r.meta.title.get(self.lang).to_string())
+            .unwrap_or_else(|| rule.to_string())
     }
 
     pub fn rule_help(&self, rule: &str) -> Option<&str> {
-        self.rulebook.rule(rule).and_then(|r| r.meta.help.as_ref()).map(|h| h.get(self.lang))
+        self.rulebook
+            .rule(rule)
+            .and_then(|r| r.meta.help.as_ref())
+            .map(|h| h.get(self.lang))
     }
 
     pub fn citations(&self, rule: &str) -> &[Citation] {
-        self.rulebook.rule(rule).map(|r| r.meta.citations.as_slice()).unwrap_or(&[])
+        self.rulebook
+            .rule(rule)
+            .map(|r| r.meta.citations.as_slice())
+            .unwrap_or(&[])
     }
 
     pub fn waivable(&self, rule: &str) -> bool {
@@ -248,7 +326,14 @@ impl<'a> Memo<'a> {
     /// The scenario line a finding is reported on, trimmed and shortened.
     pub fn source_line(&self, i: usize) -> String {
         let line = self.e.findings[i].line;
-        let text = self.loaded.file.text.lines().nth(line.saturating_sub(1)).unwrap_or("").trim();
+        let text = self
+            .loaded
+            .file
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim();
         shorten(text, 90)
     }
 
@@ -256,8 +341,12 @@ impl<'a> Memo<'a> {
     pub fn kind_note(&self, i: usize) -> Option<&'static str> {
         match self.e.findings[i].kind {
             FindingKind::Violation => None,
-            FindingKind::Missing => Some(self.t("uppgift saknas i underlaget", "not stated in the proposal")),
-            FindingKind::Assessment => Some(self.t("kräver juridisk bedömning", "needs a legal assessment")),
+            FindingKind::Missing => {
+                Some(self.t("uppgift saknas i underlaget", "not stated in the proposal"))
+            }
+            FindingKind::Assessment => {
+                Some(self.t("kräver juridisk bedömning", "needs a legal assessment"))
+            }
         }
     }
 
@@ -270,20 +359,30 @@ impl<'a> Memo<'a> {
         let s = &self.loaded.scenario;
         let mut rows = vec![(
             self.t("Organisation", "Organisation"),
-            format!("{} ({})", s.organisation.name, self.word(&s.organisation.kind)),
+            format!(
+                "{} ({})",
+                s.organisation.name,
+                self.word(&s.organisation.kind)
+            ),
         )];
         rows.push((self.t("Beslut", "Decision"), self.word(&s.decision.kind)));
         rows.push((self.t("Skede", "Stage"), self.word(&s.decision.stage)));
         if let Some(by) = &s.decision.decided_by {
             rows.push((self.t("Beslutsfattare", "Decided by"), by.clone()));
         }
-        rows.push((self.t("Beslutsdatum", "Decision date"), s.decision.date.clone()));
+        rows.push((
+            self.t("Beslutsdatum", "Decision date"),
+            s.decision.date.clone(),
+        ));
         let source = if self.e.as_of_source == "decision.date" {
             self.t("beslutsdatum", "decision date").to_string()
         } else {
             self.e.as_of_source.clone()
         };
-        rows.push((self.t("Bedömt enligt lag per", "Judged under the law of"), format!("{} ({source})", self.e.as_of)));
+        rows.push((
+            self.t("Bedömt enligt lag per", "Judged under the law of"),
+            format!("{} ({source})", self.e.as_of),
+        ));
         rows.push((self.t("Underlag", "Proposal"), self.e.file.clone()));
         rows
     }
@@ -294,7 +393,10 @@ impl<'a> Memo<'a> {
 
     /// A scenario enum value in words.
     fn word<T: serde::Serialize>(&self, v: &T) -> String {
-        let key = serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let key = serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let sv = match key.as_str() {
             "municipality" => "kommun",
             "region" => "region",
@@ -344,21 +446,67 @@ impl<'a> Memo<'a> {
                 plural(c.blocker),
                 if c.blocker == 1 { "s" } else { "" }
             ),
-            (Verdict::Conditional, Lang::Sv) => {
-                format!("Beslutet kan fattas först när {} villkor är uppfyllda (se Villkor och Frågor nedan).", c.major)
+            (Verdict::Conditional, _) => {
+                let conditions = Memo::count(&self.conditions);
+                let questions: usize = self
+                    .questions
+                    .iter()
+                    .flat_map(|g| &g.findings)
+                    .filter(|i| self.e.findings[**i].severity == Severity::Major)
+                    .count();
+                let mut parts = Vec::new();
+                if conditions > 0 {
+                    parts.push(match self.lang {
+                        Lang::Sv => format!("{conditions} villkor är uppfyllda"),
+                        Lang::En => format!(
+                            "{conditions} condition{} {} met",
+                            plural(conditions),
+                            if conditions == 1 { "is" } else { "are" }
+                        ),
+                    });
+                }
+                if questions > 0 {
+                    parts.push(match self.lang {
+                        Lang::Sv => format!(
+                            "{questions} {} är {}",
+                            if questions == 1 {
+                                "juridisk fråga"
+                            } else {
+                                "juridiska frågor"
+                            },
+                            if questions == 1 {
+                                "bedömd"
+                            } else {
+                                "bedömda"
+                            }
+                        ),
+                        Lang::En => format!(
+                            "{questions} legal question{} {} been assessed",
+                            plural(questions),
+                            if questions == 1 { "has" } else { "have" }
+                        ),
+                    });
+                }
+                match self.lang {
+                    Lang::Sv => format!(
+                        "Beslutet kan fattas men får verkan först när {}.",
+                        parts.join(" och ")
+                    ),
+                    Lang::En => format!(
+                        "The decision can be taken but only takes effect once {}.",
+                        parts.join(" and ")
+                    ),
+                }
             }
-            (Verdict::Conditional, Lang::En) => format!(
-                "The decision can only take effect once {} condition{} {} met (see Conditions and Questions below).",
-                c.major,
-                plural(c.major),
-                if c.major == 1 { "is" } else { "are" }
-            ),
             (Verdict::Clear, Lang::Sv) => format!(
                 "Inga hinder och inga villkor enligt regelboken och lagen per {}.",
                 self.e.as_of
             ),
             (Verdict::Clear, Lang::En) => {
-                format!("No blockers and no conditions under the rulebook and the law of {}.", self.e.as_of)
+                format!(
+                    "No blockers and no conditions under the rulebook and the law of {}.",
+                    self.e.as_of
+                )
             }
             (Verdict::Incomplete, Lang::Sv) => format!(
                 "Granskningen är ofullständig: {errors} regler kunde inte utvärderas. Ingen bedömning kan lämnas förrän felen är rättade."
@@ -372,32 +520,62 @@ impl<'a> Memo<'a> {
 
     /// Waivers a statute forbids: the "avsteg" that have no legal effect.
     pub fn statutory_waivers(&self) -> impl Iterator<Item = &WaiverDecision> {
-        self.e.waivers.iter().filter(|w| w.status == WaiverStatus::RejectedStatutory)
+        self.e
+            .waivers
+            .iter()
+            .filter(|w| w.status == WaiverStatus::RejectedStatutory)
     }
 
     /// A waiver's status in words.
     pub fn waiver_status(&self, w: &WaiverDecision) -> String {
         match (w.status, self.lang) {
-            (WaiverStatus::Applied, Lang::Sv) => format!("Tillämpat: {} fynd undantagna till {}", w.findings_waived, w.expires),
-            (WaiverStatus::Applied, Lang::En) => format!("Applied: {} finding(s) waived until {}", w.findings_waived, w.expires),
+            (WaiverStatus::Applied, Lang::Sv) => format!(
+                "Tillämpat: {} fynd undantagna till {}",
+                w.findings_waived, w.expires
+            ),
+            (WaiverStatus::Applied, Lang::En) => format!(
+                "Applied: {} finding(s) waived until {}",
+                w.findings_waived, w.expires
+            ),
             (WaiverStatus::RejectedStatutory, Lang::Sv) => {
                 "Avsteg från lag – saknar rättsverkan; bristen består".to_string()
             }
             (WaiverStatus::RejectedStatutory, Lang::En) => {
                 "Deviation from a statute – no legal effect; the finding stands".to_string()
             }
-            (WaiverStatus::RejectedExpired, Lang::Sv) => format!("Utan verkan: löpte ut {}", w.expires),
-            (WaiverStatus::RejectedExpired, Lang::En) => format!("No effect: expired {}", w.expires),
-            (WaiverStatus::RejectedNotYetDecided, Lang::Sv) => format!("Utan verkan: beslutades först {}", w.date),
-            (WaiverStatus::RejectedNotYetDecided, Lang::En) => format!("No effect: only decided {}", w.date),
-            (WaiverStatus::NotApplicable, Lang::Sv) => "Utan betydelse: regeln gäller inte detta datum".to_string(),
-            (WaiverStatus::NotApplicable, Lang::En) => "Irrelevant: the rule is not in force on this date".to_string(),
+            (WaiverStatus::RejectedExpired, Lang::Sv) => {
+                format!("Utan verkan: löpte ut {}", w.expires)
+            }
+            (WaiverStatus::RejectedExpired, Lang::En) => {
+                format!("No effect: expired {}", w.expires)
+            }
+            (WaiverStatus::RejectedNotYetDecided, Lang::Sv) => {
+                format!("Utan verkan: beslutades först {}", w.date)
+            }
+            (WaiverStatus::RejectedNotYetDecided, Lang::En) => {
+                format!("No effect: only decided {}", w.date)
+            }
+            (WaiverStatus::NotApplicable, Lang::Sv) => {
+                "Utan betydelse: regeln gäller inte detta datum".to_string()
+            }
+            (WaiverStatus::NotApplicable, Lang::En) => {
+                "Irrelevant: the rule is not in force on this date".to_string()
+            }
         }
     }
 
     /// Rule files as (name, sha256), for the receipt.
     pub fn rule_files(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.e.receipt.rule_files.iter().map(|f| (f.file.as_str(), f.sha256.as_str()))
+        self.e
+            .receipt
+            .rule_files
+            .iter()
+            .map(|f| (f.file.as_str(), f.sha256.as_str()))
+    }
+
+    /// Standing findings in a list of groups.
+    pub fn count(groups: &[Group]) -> usize {
+        groups.iter().map(|g| g.findings.len()).sum()
     }
 
     pub fn area_status_word(&self, s: AreaStatus) -> &'static str {
@@ -428,33 +606,39 @@ pub fn shorten(s: &str, max: usize) -> String {
 
 fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
     let mut rows: BTreeMap<String, AreaRow> = BTreeMap::new();
-    let row = |rows: &mut BTreeMap<String, AreaRow>, key: &str| -> usize {
-        let _ = rows.entry(key.to_string()).or_insert_with(|| {
+    let row = |rows: &mut BTreeMap<String, AreaRow>, key: &str| {
+        rows.entry(key.to_string()).or_insert_with(|| {
             let label = AREAS
                 .iter()
                 .find(|(k, ..)| *k == key)
-                .map(|(_, _, sv, en)| if lang == Lang::Sv { sv.to_string() } else { en.to_string() })
+                .map(|(_, _, sv, en)| {
+                    if lang == Lang::Sv {
+                        sv.to_string()
+                    } else {
+                        en.to_string()
+                    }
+                })
                 .unwrap_or_else(|| key.to_string());
             AreaRow {
                 key: key.to_string(),
                 label,
                 status: AreaStatus::NotApplied,
-                blocker: 0,
-                major: 0,
-                minor: 0,
-                info: 0,
+                blockers: 0,
+                conditions: 0,
                 questions: 0,
+                advice: 0,
                 rules_applied: 0,
                 errors: 0,
             }
         });
-        0
     };
     for (key, ..) in AREAS {
         row(&mut rows, key);
     }
     for o in &e.outcomes {
-        let Some(rule) = rulebook.rule(&o.rule) else { continue };
+        let Some(rule) = rulebook.rule(&o.rule) else {
+            continue;
+        };
         let key = area_key(&rule.area);
         row(&mut rows, &key);
         let r = rows.get_mut(&key).expect("inserted");
@@ -466,28 +650,28 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
         }
     }
     for f in e.standing() {
-        let area = rulebook.rule(&f.rule).map(|r| r.area.as_str()).unwrap_or("general");
+        let area = rulebook
+            .rule(&f.rule)
+            .map(|r| r.area.as_str())
+            .unwrap_or("general");
         let key = area_key(area);
         row(&mut rows, &key);
         let r = rows.get_mut(&key).expect("inserted");
-        match f.severity {
-            Severity::Blocker => r.blocker += 1,
-            Severity::Major => r.major += 1,
-            Severity::Minor => r.minor += 1,
-            Severity::Info => r.info += 1,
-        }
-        if f.kind == FindingKind::Assessment {
-            r.questions += 1;
+        match section(f) {
+            Section::Blocker => r.blockers += 1,
+            Section::Condition => r.conditions += 1,
+            Section::Question => r.questions += 1,
+            Section::Advice => r.advice += 1,
         }
     }
     for r in rows.values_mut() {
         r.status = if r.errors > 0 {
             AreaStatus::Incomplete
-        } else if r.blocker > 0 {
+        } else if r.blockers > 0 {
             AreaStatus::Blocked
-        } else if r.major > 0 {
+        } else if r.conditions > 0 || r.questions > 0 {
             AreaStatus::Conditional
-        } else if r.minor + r.info > 0 {
+        } else if r.advice > 0 {
             AreaStatus::Remarks
         } else if r.rules_applied > 0 {
             AreaStatus::Clear
@@ -522,13 +706,17 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
 pub fn law_url(c: &Citation) -> Option<String> {
     if let Some(url) = c.url.as_deref().map(str::trim) {
         let lower = url.to_ascii_lowercase();
-        if (lower.starts_with("https://") || lower.starts_with("http://")) && !url.contains(char::is_whitespace) {
+        if (lower.starts_with("https://") || lower.starts_with("http://"))
+            && !url.contains(char::is_whitespace)
+        {
             return Some(url.to_string());
         }
     }
     let act = c.act.trim();
     if let Some((year, number)) = sfs_number(act) {
-        let anchor = sfs_anchor(&c.reference).map(|a| format!("#{a}")).unwrap_or_default();
+        let anchor = sfs_anchor(&c.reference)
+            .map(|a| format!("#{a}"))
+            .unwrap_or_default();
         return Some(format!("https://lagen.nu/{year}:{number}{anchor}"));
     }
     if let Some((year, number)) = eu_number(act) {
@@ -540,10 +728,14 @@ pub fn law_url(c: &Citation) -> Option<String> {
         } else {
             "reg"
         };
-        return Some(format!("https://eur-lex.europa.eu/eli/{kind}/{year}/{number}/oj"));
+        return Some(format!(
+            "https://eur-lex.europa.eu/eli/{kind}/{year}/{number}/oj"
+        ));
     }
     if let Some(case) = cjeu_case(act) {
-        return Some(format!("https://curia.europa.eu/juris/liste.jsf?num={case}"));
+        return Some(format!(
+            "https://curia.europa.eu/juris/liste.jsf?num={case}"
+        ));
     }
     None
 }
@@ -555,7 +747,11 @@ fn digits(s: &str) -> bool {
 /// `2009:400` → (2009, 400).
 fn sfs_number(act: &str) -> Option<(u32, u32)> {
     let (y, n) = act.split_once(':')?;
-    (digits(y) && y.len() == 4 && digits(n)).then(|| Some((y.parse().ok()?, n.parse().ok()?)))?
+    if digits(y) && y.len() == 4 && digits(n) {
+        Some((y.parse().ok()?, n.parse().ok()?))
+    } else {
+        None
+    }
 }
 
 /// `(EU) 2016/679`, `(EG) nr 45/2001` → (2016, 679); `95/46/EC` → (1995, 46).
@@ -563,27 +759,37 @@ fn eu_number(act: &str) -> Option<(u32, u32)> {
     let a = act.trim();
     for prefix in ["(EU)", "(EG)", "(EC)", "(EEG)", "(EEC)"] {
         if let Some(rest) = a.strip_prefix(prefix) {
-            let rest = rest.trim().trim_start_matches("nr").trim_start_matches("No").trim();
+            let rest = rest
+                .trim()
+                .trim_start_matches("nr")
+                .trim_start_matches("No")
+                .trim();
             let (x, y) = rest.split_once('/')?;
             if !(digits(x) && digits(y)) {
                 return None;
             }
             // (EU) 2016/679: year first; (EG) nr 45/2001: number first.
-            return if x.len() == 4 { Some((x.parse().ok()?, y.parse().ok()?)) } else { Some((y.parse().ok()?, x.parse().ok()?)) };
+            return if x.len() == 4 {
+                Some((x.parse().ok()?, y.parse().ok()?))
+            } else {
+                Some((y.parse().ok()?, x.parse().ok()?))
+            };
         }
     }
     let parts: Vec<&str> = a.split('/').collect();
-    if let [y, n, suffix] = parts[..] {
-        if digits(y) && digits(n) && ["EC", "EU", "EG", "EEC", "EEG", "EUratom"].contains(&suffix) {
-            let year: u32 = y.parse().ok()?;
-            let year = match y.len() {
-                2 if year >= 50 => 1900 + year,
-                2 => 2000 + year,
-                4 => year,
-                _ => return None,
-            };
-            return Some((year, n.parse().ok()?));
-        }
+    if let [y, n, suffix] = parts[..]
+        && digits(y)
+        && digits(n)
+        && ["EC", "EU", "EG", "EEC", "EEG", "EUratom"].contains(&suffix)
+    {
+        let year: u32 = y.parse().ok()?;
+        let year = match y.len() {
+            2 if year >= 50 => 1900 + year,
+            2 => 2000 + year,
+            4 => year,
+            _ => return None,
+        };
+        return Some((year, n.parse().ok()?));
     }
     None
 }
@@ -610,18 +816,26 @@ fn sfs_anchor(reference: &str) -> Option<String> {
     if section.is_empty() {
         return None;
     }
-    let mut letter = first[section.len()..].chars().next().filter(|c| c.is_ascii_lowercase()).map(String::from);
+    let mut letter = first[section.len()..]
+        .chars()
+        .next()
+        .filter(|c| c.is_ascii_lowercase())
+        .map(String::from);
     let mut next = k + 1;
-    if letter.is_none() && first.len() == section.len() {
-        if let Some(w) = words.get(k + 1) {
-            if w.len() == 1 && w.chars().all(|c| c.is_ascii_lowercase()) {
-                letter = Some(w.to_string());
-                next += 1;
-            }
-        }
+    if letter.is_none()
+        && first.len() == section.len()
+        && let Some(w) = words.get(k + 1)
+        && w.len() == 1
+        && w.chars().all(|c| c.is_ascii_lowercase())
+    {
+        letter = Some(w.to_string());
+        next += 1;
     }
     // It must be a section: a § sign follows.
-    if !words.get(next).is_some_and(|w| w.starts_with('§')) && !first.contains('§') && !first.contains(['–', '-']) {
+    if !words.get(next).is_some_and(|w| w.starts_with('§'))
+        && !first.contains('§')
+        && !first.contains(['–', '-'])
+    {
         return None;
     }
     let letter = letter.unwrap_or_default();
@@ -649,14 +863,37 @@ mod tests {
     #[test]
     fn law_links_follow_one_scheme() {
         let cases = [
-            (cite("2009:400", "10 kap. 2 §", None, None), Some("https://lagen.nu/2009:400#K10P2")),
-            (cite("2009:400", "10 kap. 2 a §", None, None), Some("https://lagen.nu/2009:400#K10P2a")),
-            (cite("1998:204", "33 §", None, None), Some("https://lagen.nu/1998:204#P33")),
-            (cite("2018:585", "3 kap. 5–8 §§", None, None), Some("https://lagen.nu/2018:585#K3P5")),
-            (cite("1996:627", "11–29 §§", None, None), Some("https://lagen.nu/1996:627#P11")),
-            (cite("1996:633", "definitionen av hemlig uppgift", None, None), Some("https://lagen.nu/1996:633")),
             (
-                cite("(EU) 2016/679", "art. 28", Some("Dataskyddsförordningen"), None),
+                cite("2009:400", "10 kap. 2 §", None, None),
+                Some("https://lagen.nu/2009:400#K10P2"),
+            ),
+            (
+                cite("2009:400", "10 kap. 2 a §", None, None),
+                Some("https://lagen.nu/2009:400#K10P2a"),
+            ),
+            (
+                cite("1998:204", "33 §", None, None),
+                Some("https://lagen.nu/1998:204#P33"),
+            ),
+            (
+                cite("2018:585", "3 kap. 5–8 §§", None, None),
+                Some("https://lagen.nu/2018:585#K3P5"),
+            ),
+            (
+                cite("1996:627", "11–29 §§", None, None),
+                Some("https://lagen.nu/1996:627#P11"),
+            ),
+            (
+                cite("1996:633", "definitionen av hemlig uppgift", None, None),
+                Some("https://lagen.nu/1996:633"),
+            ),
+            (
+                cite(
+                    "(EU) 2016/679",
+                    "art. 28",
+                    Some("Dataskyddsförordningen"),
+                    None,
+                ),
                 Some("https://eur-lex.europa.eu/eli/reg/2016/679/oj"),
             ),
             (
@@ -667,10 +904,22 @@ mod tests {
                 cite("95/46/EC", "art. 25.6", Some("Dataskyddsdirektivet"), None),
                 Some("https://eur-lex.europa.eu/eli/dir/1995/46/oj"),
             ),
-            (cite("C-311/18", "dom", None, None), Some("https://curia.europa.eu/juris/liste.jsf?num=C-311/18")),
-            (cite("SKL PM 2017-08-01", "rekommendation 1", None, None), None),
-            (cite("SKR KLASSA", "x", None, Some("https://klassa.skr.se/a")), Some("https://klassa.skr.se/a")),
-            (cite("2009:400", "1 §", None, Some("javascript:alert(1)")), Some("https://lagen.nu/2009:400#P1")),
+            (
+                cite("C-311/18", "dom", None, None),
+                Some("https://curia.europa.eu/juris/liste.jsf?num=C-311/18"),
+            ),
+            (
+                cite("SKL PM 2017-08-01", "rekommendation 1", None, None),
+                None,
+            ),
+            (
+                cite("SKR KLASSA", "x", None, Some("https://klassa.skr.se/a")),
+                Some("https://klassa.skr.se/a"),
+            ),
+            (
+                cite("2009:400", "1 §", None, Some("javascript:alert(1)")),
+                Some("https://lagen.nu/2009:400#P1"),
+            ),
         ];
         for (c, want) in cases {
             assert_eq!(law_url(&c).as_deref(), want, "{} {}", c.act, c.reference);

@@ -2,12 +2,17 @@
 //! evaluations and never evaluate anything. `check` streams: `begin`, then one piece per
 //! scenario (rendered in parallel, written in input order), then `end`.
 
+pub mod catalogue;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod sarif;
+pub mod svg;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +52,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions annotations on the scenario's lines, and each verdict.
     Github,
+    /// A decision memo per scenario, to paste into a pull request or a document.
+    Markdown,
 }
 
 /// One output format. Non-empty pieces are joined with `separator()`.
@@ -80,5 +87,6 @@ pub fn renderer(format: Format) -> Box<dyn Render> {
         Format::Sarif => Box::new(sarif::Sarif),
         Format::Junit => Box::new(junit::Junit),
         Format::Github => Box::new(github::Github),
+        Format::Markdown => Box::new(markdown::Markdown),
     }
 }

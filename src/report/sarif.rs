@@ -3,7 +3,7 @@
 //! result's `ruleIndex` is known without state: each scenario's piece is a run of results.
 //!
 //! Findings become results on the scenario's own line (`partialFingerprints` from rule,
-//! scenario path and subject, so an alert keeps its identity when lines move); waived
+//! scenario path, subject and message, so an alert keeps its identity when lines move); waived
 //! findings carry `suppressions`; a rule that failed to evaluate is a `granska::rule-error`
 //! result; an invalid scenario gives one result per problem (`granska::scenario::…`,
 //! `granska::yaml::…`) at the problem's line. GitHub code scanning shows results, not
@@ -27,37 +27,138 @@ pub const RULE_ERROR: &str = "granska::rule-error";
 /// Input problems a scenario file can have, as rules: (code, English, Swedish).
 /// A problem whose code is not listed still becomes a result, only without `ruleIndex`.
 const INPUT_RULES: &[(&str, &str, &str)] = &[
-    (RULE_ERROR, "A rule failed to evaluate: the verdict is INCOMPLETE", "En regel kunde inte utvärderas: utfallet är OFULLSTÄNDIGT"),
-    ("granska::io", "The scenario file cannot be read", "Scenariofilen kan inte läsas"),
-    ("granska::input::too-large", "The scenario file is too large", "Scenariofilen är för stor"),
-    ("granska::input::empty", "The scenario file is empty", "Scenariofilen är tom"),
-    ("granska::yaml::syntax", "The file is not valid YAML", "Filen är inte giltig YAML"),
-    ("granska::yaml::key", "A YAML key is not a plain string", "En YAML-nyckel är inte en enkel sträng"),
-    ("granska::yaml::duplicate-key", "A key appears twice in one mapping", "En nyckel förekommer två gånger"),
-    ("granska::yaml::documents", "The file holds more than one YAML document", "Filen innehåller mer än ett YAML-dokument"),
-    ("granska::yaml::anchor", "YAML anchors and aliases are not allowed", "YAML-ankare och alias är inte tillåtna"),
-    ("granska::yaml::tag", "YAML tags are not allowed", "YAML-taggar är inte tillåtna"),
-    ("granska::yaml::depth", "The YAML is nested too deeply", "YAML-strukturen är för djup"),
-    ("granska::yaml::top-level", "The file is not a YAML mapping", "Filen är inte en YAML-mappning"),
-    ("granska::scenario", "The scenario is invalid", "Scenariot är ogiltigt"),
-    ("granska::scenario::unknown-key", "A key is not part of the scenario format", "En nyckel ingår inte i scenarioformatet"),
-    ("granska::scenario::missing-key", "A required key is missing", "En obligatorisk nyckel saknas"),
-    ("granska::scenario::type", "A value has the wrong type", "Ett värde har fel typ"),
-    ("granska::scenario::value", "A value is not one of those allowed", "Ett värde är inte ett av de tillåtna"),
-    ("granska::scenario::range", "A value is out of range", "Ett värde ligger utanför sitt intervall"),
-    ("granska::scenario::format", "A value does not have the required form", "Ett värde har inte rätt form"),
-    ("granska::scenario::date", "A date is not a valid YYYY-MM-DD date", "Ett datum är inte ett giltigt datum ÅÅÅÅ-MM-DD"),
-    ("granska::scenario::duplicate-id", "An id is used twice", "Ett id används två gånger"),
-    ("granska::scenario::dangling-ref", "A reference names an id that does not exist", "En hänvisning avser ett id som inte finns"),
-    ("granska::scenario::country", "A country code is not an ISO 3166-1 code", "En landskod är inte en ISO 3166-1-kod"),
+    (
+        RULE_ERROR,
+        "A rule failed to evaluate: the verdict is INCOMPLETE",
+        "En regel kunde inte utvärderas: utfallet är OFULLSTÄNDIGT",
+    ),
+    (
+        "granska::io",
+        "The scenario file cannot be read",
+        "Scenariofilen kan inte läsas",
+    ),
+    (
+        "granska::input::too-large",
+        "The scenario file is too large",
+        "Scenariofilen är för stor",
+    ),
+    (
+        "granska::input::empty",
+        "The scenario file is empty",
+        "Scenariofilen är tom",
+    ),
+    (
+        "granska::yaml::syntax",
+        "The file is not valid YAML",
+        "Filen är inte giltig YAML",
+    ),
+    (
+        "granska::yaml::key",
+        "A YAML key is not a plain string",
+        "En YAML-nyckel är inte en enkel sträng",
+    ),
+    (
+        "granska::yaml::duplicate-key",
+        "A key appears twice in one mapping",
+        "En nyckel förekommer två gånger",
+    ),
+    (
+        "granska::yaml::documents",
+        "The file holds more than one YAML document",
+        "Filen innehåller mer än ett YAML-dokument",
+    ),
+    (
+        "granska::yaml::anchor",
+        "YAML anchors and aliases are not allowed",
+        "YAML-ankare och alias är inte tillåtna",
+    ),
+    (
+        "granska::yaml::tag",
+        "YAML tags are not allowed",
+        "YAML-taggar är inte tillåtna",
+    ),
+    (
+        "granska::yaml::depth",
+        "The YAML is nested too deeply",
+        "YAML-strukturen är för djup",
+    ),
+    (
+        "granska::yaml::top-level",
+        "The file is not a YAML mapping",
+        "Filen är inte en YAML-mappning",
+    ),
+    (
+        "granska::scenario",
+        "The scenario is invalid",
+        "Scenariot är ogiltigt",
+    ),
+    (
+        "granska::scenario::unknown-key",
+        "A key is not part of the scenario format",
+        "En nyckel ingår inte i scenarioformatet",
+    ),
+    (
+        "granska::scenario::missing-key",
+        "A required key is missing",
+        "En obligatorisk nyckel saknas",
+    ),
+    (
+        "granska::scenario::type",
+        "A value has the wrong type",
+        "Ett värde har fel typ",
+    ),
+    (
+        "granska::scenario::value",
+        "A value is not one of those allowed",
+        "Ett värde är inte ett av de tillåtna",
+    ),
+    (
+        "granska::scenario::range",
+        "A value is out of range",
+        "Ett värde ligger utanför sitt intervall",
+    ),
+    (
+        "granska::scenario::format",
+        "A value does not have the required form",
+        "Ett värde har inte rätt form",
+    ),
+    (
+        "granska::scenario::date",
+        "A date is not a valid YYYY-MM-DD date",
+        "Ett datum är inte ett giltigt datum ÅÅÅÅ-MM-DD",
+    ),
+    (
+        "granska::scenario::duplicate-id",
+        "An id is used twice",
+        "Ett id används två gånger",
+    ),
+    (
+        "granska::scenario::dangling-ref",
+        "A reference names an id that does not exist",
+        "En hänvisning avser ett id som inte finns",
+    ),
+    (
+        "granska::scenario::country",
+        "A country code is not an ISO 3166-1 code",
+        "En landskod är inte en ISO 3166-1-kod",
+    ),
 ];
 
 pub struct Sarif;
 
 impl Render for Sarif {
     fn begin(&self, ctx: &RenderCtx<'_>) -> String {
-        let mut rules: Vec<Value> = ctx.rulebook.rules.iter().map(|r| rule_descriptor(r, ctx.lang)).collect();
-        rules.extend(INPUT_RULES.iter().map(|&(id, en, sv)| input_descriptor(id, if ctx.lang == Lang::Sv { sv } else { en })));
+        let mut rules: Vec<Value> = ctx
+            .rulebook
+            .rules
+            .iter()
+            .map(|r| rule_descriptor(r, ctx.lang))
+            .collect();
+        rules.extend(
+            INPUT_RULES.iter().map(|&(id, en, sv)| {
+                input_descriptor(id, if ctx.lang == Lang::Sv { sv } else { en })
+            }),
+        );
         let tool = model::tool();
         let driver = json!({
             "name": tool.name,
@@ -67,17 +168,32 @@ impl Render for Sarif {
             "rules": rules,
         });
         let head = json!({ "$schema": SCHEMA_URI, "version": "2.1.0" }).to_string();
-        let run = json!({ "tool": { "driver": driver }, "columnKind": "unicodeCodePoints" }).to_string();
+        let run =
+            json!({ "tool": { "driver": driver }, "columnKind": "unicodeCodePoints" }).to_string();
         // `{…head…,"runs":[{…run…,"results":[`
-        format!("{},\"runs\":[{},\"results\":[", &head[..head.len() - 1], &run[..run.len() - 1])
+        format!(
+            "{},\"runs\":[{},\"results\":[",
+            &head[..head.len() - 1],
+            &run[..run.len() - 1]
+        )
     }
 
     fn scenario(&self, ctx: &RenderCtx<'_>, _loaded: &LoadedScenario, e: &Evaluation) -> String {
-        let mut results: Vec<String> = e.findings.iter().map(|f| finding_result(ctx, e, f).to_string()).collect();
+        let mut results: Vec<String> = e
+            .findings
+            .iter()
+            .map(|f| finding_result(ctx, e, f).to_string())
+            .collect();
         for (o, err) in e.errors() {
             let text = match ctx.lang {
-                Lang::Sv => format!("Regeln {} kunde inte utvärderas: {} ({}:{}:{}). Utfallet är OFULLSTÄNDIGT.", o.rule, err.message, err.file, err.line, err.column),
-                Lang::En => format!("Rule {} failed to evaluate: {} ({}:{}:{}). The verdict is INCOMPLETE.", o.rule, err.message, err.file, err.line, err.column),
+                Lang::Sv => format!(
+                    "Regeln {} kunde inte utvärderas: {} ({}:{}:{}). Utfallet är OFULLSTÄNDIGT.",
+                    o.rule, err.message, err.file, err.line, err.column
+                ),
+                Lang::En => format!(
+                    "Rule {} failed to evaluate: {} ({}:{}:{}). The verdict is INCOMPLETE.",
+                    o.rule, err.message, err.file, err.line, err.column
+                ),
             };
             let r = json!({
                 "ruleId": RULE_ERROR,
@@ -111,8 +227,14 @@ impl Render for Sarif {
                 r.insert("level".into(), json!("error"));
                 r.insert("message".into(), json!({ "text": text }));
                 r.insert("locations".into(), json!([location(&pfile, line, col)]));
-                r.insert("partialFingerprints".into(), json!({ "granska/v1": fingerprint(&[&p.code, &p.message]) }));
-                r.insert("properties".into(), json!({ "verdict": "INVALID", "file": file }));
+                r.insert(
+                    "partialFingerprints".into(),
+                    json!({ "granska/v1": fingerprint(&[&p.code, &p.message]) }),
+                );
+                r.insert(
+                    "properties".into(),
+                    json!({ "verdict": "INVALID", "file": file }),
+                );
                 Value::Object(r).to_string()
             })
             .collect();
@@ -129,7 +251,11 @@ impl Render for Sarif {
             "executionSuccessful": s.invalid == 0 && incomplete == 0,
             "properties": { "files": s.files, "invalid": s.invalid },
         });
-        let scenarios: Vec<Value> = s.scenarios.iter().map(|(file, verdict)| json!({ "file": file, "verdict": verdict.unwrap_or("INVALID") })).collect();
+        let scenarios: Vec<Value> = s
+            .scenarios
+            .iter()
+            .map(|(file, verdict)| json!({ "file": file, "verdict": verdict.unwrap_or("INVALID") }))
+            .collect();
         let properties = json!({
             "schema": model::SCHEMA,
             "lang": ctx.lang,
@@ -154,7 +280,11 @@ fn finding_result(ctx: &RenderCtx<'_>, e: &Evaluation, f: &Finding) -> Value {
     let lang = ctx.lang;
     let mut text = f.message.get(lang).to_string();
     if let Some(q) = &f.question {
-        let label = if lang == Lang::Sv { "Fråga att bedöma" } else { "Question to assess" };
+        let label = if lang == Lang::Sv {
+            "Fråga att bedöma"
+        } else {
+            "Question to assess"
+        };
         text = format!("{text} {label}: {}", q.get(lang));
     }
     let mut r = Map::new();
@@ -164,12 +294,27 @@ fn finding_result(ctx: &RenderCtx<'_>, e: &Evaluation, f: &Finding) -> Value {
     }
     r.insert("level".into(), json!(level(f.severity)));
     r.insert("message".into(), json!({ "text": text }));
-    r.insert("locations".into(), json!([location(&e.file, f.line, f.column)]));
+    r.insert(
+        "locations".into(),
+        json!([location(&e.file, f.line, f.column)]),
+    );
     let subject = f.subject.as_deref().unwrap_or("");
-    r.insert("partialFingerprints".into(), json!({ "granska/v1": fingerprint(&[&f.rule, &f.path, subject]) }));
+    // Rule, path and subject identify most findings; a rule may say two things about one
+    // element (two facts missing), so the message (in English, whatever `--lang`) is part.
+    let identity = [f.rule.as_str(), &f.path, subject, &f.message.en];
+    r.insert(
+        "partialFingerprints".into(),
+        json!({ "granska/v1": fingerprint(&identity) }),
+    );
     if let Some(w) = f.waived_by.and_then(|i| e.waivers.get(i)) {
-        let justification = format!("{} ({}, {}, until {})", w.reason, w.decided_by, w.date, w.expires);
-        r.insert("suppressions".into(), json!([{ "kind": "inSource", "status": "accepted", "justification": justification }]));
+        let justification = format!(
+            "{} ({}, {}, until {})",
+            w.reason, w.decided_by, w.date, w.expires
+        );
+        r.insert(
+            "suppressions".into(),
+            json!([{ "kind": "inSource", "status": "accepted", "justification": justification }]),
+        );
     }
     r.insert(
         "properties".into(),
@@ -196,9 +341,9 @@ fn location(file: &str, line: usize, column: usize) -> Value {
     })
 }
 
-/// A file path as a relative URI reference: forward slashes, no `./`, relative to the current
-/// directory when it lies below it, percent-encoded outside the unreserved characters.
-pub fn uri(file: &str) -> String {
+/// A file path as CI tools name it: forward slashes, no `./`, and relative to the current
+/// directory (the repository root in CI) when it lies below it.
+pub fn relative_path(file: &str) -> String {
     let mut path = file.replace('\\', "/");
     if let Ok(cwd) = std::env::current_dir() {
         let cwd = cwd.display().to_string().replace('\\', "/");
@@ -209,10 +354,25 @@ pub fn uri(file: &str) -> String {
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.to_string();
     }
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    path
+}
+
+/// [`relative_path`] as a URI reference, percent-encoded outside the unreserved characters;
+/// a path outside the current directory becomes a `file://` URI.
+pub fn uri(file: &str) -> String {
+    let path = relative_path(file);
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if path.as_bytes().get(1) == Some(&b':') {
+        out.push_str("file:///");
+    }
+    for (i, b) in path.bytes().enumerate() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            b':' if i == 1 && out.starts_with("file:") => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -225,11 +385,18 @@ fn fingerprint(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn input_index(ctx: &RenderCtx<'_>, code: &str) -> Option<usize> {
-    INPUT_RULES.iter().position(|(c, _, _)| *c == code).map(|i| ctx.rulebook.rules.len() + i)
+    INPUT_RULES
+        .iter()
+        .position(|(c, _, _)| *c == code)
+        .map(|i| ctx.rulebook.rules.len() + i)
 }
 
 /// `SSL-PERSONNEL-CLEARANCE` → `SslPersonnelClearance` (SARIF's "friendly name").
@@ -239,7 +406,10 @@ fn friendly_name(id: &str) -> String {
         .map(|w| {
             let lower = w.to_ascii_lowercase();
             let mut chars = lower.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -248,16 +418,36 @@ fn rule_descriptor(rule: &Rule, lang: Lang) -> Value {
     let m = &rule.meta;
     let title = m.title.get(lang);
     let (law, in_force_word, until_word, statute, waivable) = match lang {
-        Lang::Sv => ("Lagrum", "Gäller från", "till och med", "Lagkrav: kan inte undantas.", "Rekommendation: kan undantas med motivering, beslutsfattare och slutdatum."),
-        Lang::En => ("Law", "In force from", "to", "Statutory: cannot be waived.", "Recommendation: may be waived with a reason, an approver and an expiry date."),
+        Lang::Sv => (
+            "Lagrum",
+            "Gäller från",
+            "till och med",
+            "Lagkrav: kan inte undantas.",
+            "Rekommendation: kan undantas med motivering, beslutsfattare och slutdatum.",
+        ),
+        Lang::En => (
+            "Law",
+            "In force from",
+            "to",
+            "Statutory: cannot be waived.",
+            "Recommendation: may be waived with a reason, an approver and an expiry date.",
+        ),
     };
     let period = match &m.in_force.to {
         Some(to) => format!("{in_force_word} {} {until_word} {to}.", m.in_force.from),
         None => format!("{in_force_word} {}.", m.in_force.from),
     };
     let cites: Vec<String> = m.citations.iter().map(|c| c.short()).collect();
-    let full = format!("{title}. {law}: {}. {period} {}", cites.join("; "), if m.waivable { waivable } else { statute });
-    let help = m.help.as_ref().map(|h| h.get(lang).to_string()).unwrap_or_default();
+    let full = format!(
+        "{title}. {law}: {}. {period} {}",
+        cites.join("; "),
+        if m.waivable { waivable } else { statute }
+    );
+    let help = m
+        .help
+        .as_ref()
+        .map(|h| h.get(lang).to_string())
+        .unwrap_or_default();
     let mut help_text = help.clone();
     let mut help_md = help;
     if !help_text.is_empty() {
@@ -267,7 +457,14 @@ fn rule_descriptor(rule: &Rule, lang: Lang) -> Value {
     help_text.push_str(&format!("{law}:\n"));
     help_md.push_str(&format!("**{law}**\n\n"));
     for c in &m.citations {
-        help_text.push_str(&format!("- {}{}\n", c.short(), c.url.as_deref().map(|u| format!(" <{u}>")).unwrap_or_default()));
+        help_text.push_str(&format!(
+            "- {}{}\n",
+            c.short(),
+            c.url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default()
+        ));
         let short = md_escape(&c.short());
         help_md.push_str(&match &c.url {
             Some(u) => format!("- [{short}]({u})\n"),
@@ -281,11 +478,17 @@ fn rule_descriptor(rule: &Rule, lang: Lang) -> Value {
     d.insert("name".into(), json!(friendly_name(&m.id)));
     d.insert("shortDescription".into(), json!({ "text": title }));
     d.insert("fullDescription".into(), json!({ "text": full }));
-    d.insert("help".into(), json!({ "text": help_text, "markdown": help_md }));
+    d.insert(
+        "help".into(),
+        json!({ "text": help_text, "markdown": help_md }),
+    );
     if let Some(u) = m.citations.iter().find_map(|c| c.url.as_deref()) {
         d.insert("helpUri".into(), json!(u));
     }
-    d.insert("defaultConfiguration".into(), json!({ "level": level(m.severity) }));
+    d.insert(
+        "defaultConfiguration".into(),
+        json!({ "level": level(m.severity) }),
+    );
     d.insert(
         "properties".into(),
         json!({
@@ -317,10 +520,38 @@ fn input_descriptor(id: &str, text: &str) -> Value {
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_references_or_file_uris() {
+        assert_eq!(uri("scenarios/a b/å.yaml"), "scenarios/a%20b/%C3%A5.yaml");
+        assert_eq!(uri("./scenarios\\x.yaml"), "scenarios/x.yaml");
+        assert_eq!(uri("/elsewhere/x.yaml"), "file:///elsewhere/x.yaml");
+        assert_eq!(uri("C:/work/x.yaml"), "file:///C:/work/x.yaml");
+    }
+
+    #[test]
+    fn friendly_names_are_pascal_case() {
+        assert_eq!(
+            friendly_name("SSL-PERSONNEL-CLEARANCE"),
+            "SslPersonnelClearance"
+        );
+        assert_eq!(
+            friendly_name("granska::scenario::unknown-key"),
+            "ScenarioUnknownKey"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod compile;
 pub mod discover;
+pub mod lint;
 pub mod meta;
 pub mod order;
 pub mod refdata;
@@ -11,6 +12,7 @@ pub mod refdata;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 pub use discover::Tree;
@@ -72,6 +74,8 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub facts: BTreeMap<String, FactDef>,
     pub data: Arc<RefData>,
+    /// Functions from `lib/*.rhai`, available to every rule.
+    pub lib: rhai::Shared<rhai::Module>,
     /// Rule test files, for `rules test`.
     pub tests: Vec<(Tree, String, Arc<SourceFile>)>,
     pub files: Vec<UsedFile>,
@@ -116,7 +120,18 @@ impl Rulebook {
             };
             let mut ids_here: HashMap<String, Arc<SourceFile>> = HashMap::new();
             let mut facts_here: HashMap<String, Arc<SourceFile>> = HashMap::new();
-            for tf in files {
+            // Reading metadata and compiling are the costly part of start-up: do them for all
+            // rule files in parallel, then merge in file order.
+            let prepared: Vec<Option<(Result<meta::Header, Problems>, Result<rhai::AST, Problem>)>> = files
+                .par_iter()
+                .map(|tf| match tf.role {
+                    discover::Role::Rule { .. } => {
+                        Some((meta::read_header(&tf.file), compile::compile(&engine, &tf.file)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            for (tf, prepared) in files.into_iter().zip(prepared) {
                 match &tf.role {
                     discover::Role::Tests => {
                         tests.push((tree.clone(), tf.rel.clone(), tf.file.clone()));
@@ -151,10 +166,14 @@ impl Rulebook {
                         lib_files.insert(tf.rel.clone(), tf.file.clone());
                     }
                     discover::Role::Rule { area } => {
-                        let header = match meta::read_header(&tf.file) {
+                        let Some((header, compiled)) = prepared else { continue };
+                        let header = match header {
                             Ok(h) => h,
                             Err(ps) => {
                                 problems.extend(ps);
+                                if let Err(p) = compiled {
+                                    problems.push(p);
+                                }
                                 continue;
                             }
                         };
@@ -171,7 +190,7 @@ impl Rulebook {
                             );
                             continue;
                         }
-                        let ast = match compile::compile(&engine, &tf.file) {
+                        let ast = match compiled {
                             Ok(a) => a,
                             Err(p) => {
                                 problems.push(p);
@@ -267,7 +286,7 @@ impl Rulebook {
         for rule in rules.values() {
             used.insert(rule.file.name.clone(), rule.file.sha256.clone());
         }
-        let mut list: Vec<Rule> = rules.into_values().collect();
+        let list: Vec<Rule> = rules.into_values().collect();
         let needs: Vec<Vec<String>> = list.iter().map(|r| r.meta.needs.clone()).collect();
         let derives: Vec<Vec<String>> = list.iter().map(|r| r.meta.derives.clone()).collect();
         let order = match order::evaluation_order(&needs, &derives) {
@@ -290,11 +309,11 @@ impl Rulebook {
         if !problems.is_empty() {
             return Err(problems);
         }
-        if lib_ast.has_functions() {
-            for rule in &mut list {
-                rule.ast = lib_ast.merge(&rule.ast);
-            }
-        }
+        // Shared functions become one module registered once in the evaluating engine,
+        // rather than a copy merged into every rule.
+        let lib = rhai::Module::eval_ast_as_new(rhai::Scope::new(), &lib_ast, &engine)
+            .map(rhai::Shared::new)
+            .map_err(|e| Problems::from(Problem::new("granska::rule::lib", format!("lib/: {e}"))))?;
         let mut slots: Vec<Option<Rule>> = list.into_iter().map(Some).collect();
         let ordered: Vec<Rule> = order.into_iter().filter_map(|i| slots[i].take()).collect();
         let by_id = ordered
@@ -306,6 +325,7 @@ impl Rulebook {
             rules: ordered,
             facts,
             data: Arc::new(data),
+            lib,
             tests,
             files: used
                 .into_iter()

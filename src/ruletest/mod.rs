@@ -2,9 +2,10 @@
 //! (a file, inline, or a base file plus a patch), an optional date, and what must and must
 //! not fire. Every failure is collected before the run fails, with expected vs actual.
 
+pub mod coverage;
 pub mod patch;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Component, Path};
 use std::sync::{Arc, OnceLock};
 
@@ -13,6 +14,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Problem, Problems};
+pub use coverage::{Coverage, coverage};
+
 use crate::eval::{Evaluation, Evaluator};
 use crate::rulebook::{Rulebook, Severity, Tree, discover};
 use crate::scenario::parse::{TopLevel, parse_yaml};
@@ -66,6 +69,10 @@ pub struct CaseResult {
     pub fired_asserted: Vec<String>,
     pub not_fired_asserted: Vec<String>,
     pub as_of: String,
+    /// Facts that got a value (true or false) for some subject in this case.
+    pub facts_known: BTreeSet<String>,
+    /// Facts that were true for some subject in this case.
+    pub facts_true: BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -331,6 +338,18 @@ fn judge(file: &Arc<SourceFile>, case: &Case, e: &Evaluation) -> CaseResult {
         },
         failures,
         as_of: e.as_of.clone(),
+        facts_known: e
+            .facts
+            .iter()
+            .filter(|f| f.value.is_some())
+            .map(|f| f.name.clone())
+            .collect(),
+        facts_true: e
+            .facts
+            .iter()
+            .filter(|f| f.value == Some(true))
+            .map(|f| f.name.clone())
+            .collect(),
     }
 }
 
@@ -355,26 +374,4 @@ fn status_of(e: &Evaluation, rule: &str) -> String {
             crate::eval::RuleStatus::Errored => "it failed".into(),
         })
         .unwrap_or_else(|| "unknown rule".into())
-}
-
-/// Per rule: passing cases asserting it fires, and asserting it does not.
-pub fn coverage(rulebook: &Rulebook, run: &Run) -> BTreeMap<String, (usize, usize)> {
-    let mut cov: BTreeMap<String, (usize, usize)> = rulebook
-        .rules
-        .iter()
-        .map(|r| (r.meta.id.clone(), (0, 0)))
-        .collect();
-    for c in &run.cases {
-        for r in c.fired_asserted.iter().collect::<BTreeSet<_>>() {
-            if let Some(e) = cov.get_mut(r) {
-                e.0 += 1;
-            }
-        }
-        for r in c.not_fired_asserted.iter().collect::<BTreeSet<_>>() {
-            if let Some(e) = cov.get_mut(r) {
-                e.1 += 1;
-            }
-        }
-    }
-    cov
 }
