@@ -1,10 +1,12 @@
 //! Criterion benchmarks for the figures the issues ask for:
+//!
 //! - `rulebook/load_compile`: load and compile the embedded standard rulebook;
 //! - `scenario/transportstyrelsen`: parse, validate and evaluate the seed's case in-process;
 //! - `process/check_one`: the whole binary on one scenario (start, load, compile, evaluate,
 //!   print) — what a pre-commit hook pays;
 //! - `batch/check_1000`: the binary on a folder of 1,000 generated scenarios (30 assets,
 //!   10 suppliers with 0–3 subcontractors each), all cores.
+//!
 //! Parse-vs-evaluate shares come from `scenario/parse_validate` vs `scenario/evaluate`.
 
 #[path = "generate.rs"]

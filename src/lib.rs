@@ -6,6 +6,10 @@
 //! `diag` and `schemacheck` as leaves that serve every module. The engine knows no law: all
 //! legal knowledge is in the rulebook (`rules/`), which is embedded in the binary.
 
+// A `Problem` carries a whole located diagnostic (message, help, file, span). Errors are
+// rare and never on a hot path, so returning it by value is clearer than boxing it.
+#![allow(clippy::result_large_err)]
+
 pub mod app;
 pub mod cli;
 pub mod diag;

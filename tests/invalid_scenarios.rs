@@ -120,7 +120,10 @@ fn wrong_type_names_line_and_expected_type() {
     assert_at(&all, "wrong-type.yaml", 18, 22);
     assert!(all.contains("security_sensitive"), "{all}");
     assert!(all.contains("data_subjects"), "{all}");
-    assert!(all.contains("true or false") && all.contains("a whole number"), "{all}");
+    assert!(
+        all.contains("true or false") && all.contains("a whole number"),
+        "{all}"
+    );
 }
 
 /// The "expected …" wording is plain words, not a debug dump of the validator's type set.

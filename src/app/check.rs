@@ -54,10 +54,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     let mut pieces = 0usize;
     let mut timings: std::collections::BTreeMap<String, u64> = Default::default();
     let write = |out: &mut std::io::StdoutLock<'_>, text: &str| -> bool {
-        match out.write_all(text.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
-            _ => true,
-        }
+        !matches!(out.write_all(text.as_bytes()), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     };
     if !write(&mut out, &render.begin(&ctx)) {
         return Ok(status);
@@ -138,7 +135,11 @@ fn check_one(
             let loaded = Arc::new(loaded);
             let evaluation = evaluator.evaluate(loaded.clone(), args.as_of.as_deref());
             let timings = if args.timings {
-                evaluation.outcomes.iter().map(|o| (o.rule.clone(), o.micros)).collect()
+                evaluation
+                    .outcomes
+                    .iter()
+                    .map(|o| (o.rule.clone(), o.micros))
+                    .collect()
             } else {
                 Vec::new()
             };

@@ -120,17 +120,22 @@ pub fn run(args: &CheckArgs, base: &str) -> Result<ExitStatus, Problems> {
             work.push((f, Some(rel)));
         }
     }
+    // A deleted file is named relative to the current directory, like the files given.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
     for rel in &deleted {
-        work.push((git.top.join(rel), Some(rel.clone())));
+        let abs = git.top.join(rel);
+        let shown = cwd
+            .as_ref()
+            .and_then(|c| abs.strip_prefix(c).ok())
+            .map(Path::to_path_buf);
+        work.push((shown.unwrap_or(abs), Some(rel.clone())));
     }
     let diffs: Vec<FileDiff> = work
         .par_iter()
         .map(|(path, rel)| {
-            let shown = if path.exists() {
-                path.display().to_string()
-            } else {
-                rel.clone().unwrap_or_default()
-            };
+            let shown = path.display().to_string();
             let after = if path.exists() {
                 judge(
                     scenario::load_path(path, rulebook.as_ref()),

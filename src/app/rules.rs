@@ -46,7 +46,9 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
             let cases = ruletest::coverage::index(&rulebook)?;
             // The catalogue's section for the rule (without its `## ID` heading), then the source.
             let section = crate::report::catalogue::rule_section(&rulebook, rule, &cases);
-            let body = section.split_once("\n\n").map_or(section.as_str(), |(_, b)| b);
+            let body = section
+                .split_once("\n\n")
+                .map_or(section.as_str(), |(_, b)| b);
             let mut text = format!("# {} ({})\n\n{body}", rule.meta.id, rule.file.name);
             text.push_str("\n## Source\n\n");
             text.push_str(&rule.file.text);

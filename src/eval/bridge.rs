@@ -179,7 +179,10 @@ impl ScenarioView {
             .map(|fp| {
                 let (obj, entries) = party(fp);
                 for (asset_id, entry) in entries {
-                    access_by_asset.entry(asset_id).or_default().push(Dynamic::from(entry));
+                    access_by_asset
+                        .entry(asset_id)
+                        .or_default()
+                        .push(Dynamic::from(entry));
                 }
                 path_of_id.insert(fp.party.id.clone(), fp.path.clone());
                 party_by_id.insert(fp.party.id.clone(), Dynamic::from(obj.clone()));

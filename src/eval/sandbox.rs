@@ -83,15 +83,14 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("to_string", |o: &mut Obj| o.to_string());
     engine.register_fn("to_debug", |o: &mut Obj| format!("{o:?}"));
     engine.on_progress(|ops| {
-        if ops % 1024 == 0 {
-            if let Some(deadline) = DEADLINE.with(Cell::get) {
-                if Instant::now() > deadline {
-                    return Some(Dynamic::from(format!(
-                        "time limit of {} ms exceeded",
-                        compile::limits::MAX_MILLIS
-                    )));
-                }
-            }
+        if ops % 1024 == 0
+            && let Some(deadline) = DEADLINE.with(Cell::get)
+            && Instant::now() > deadline
+        {
+            return Some(Dynamic::from(format!(
+                "time limit of {} ms exceeded",
+                compile::limits::MAX_MILLIS
+            )));
         }
         None
     });

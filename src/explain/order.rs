@@ -14,7 +14,7 @@ pub fn roots(x: &Explanation, e: &Evaluation) -> Vec<usize> {
     let mut out: Vec<usize> = x
         .findings
         .iter()
-        .filter(|(_, n)| !rests_on(x, **n).next().is_some())
+        .filter(|(_, n)| rests_on(x, **n).next().is_none())
         .map(|(i, _)| *i)
         .collect();
     out.sort_by(|a, b| e.findings[*a].sort_key().cmp(&e.findings[*b].sort_key()));
@@ -45,10 +45,10 @@ pub fn followers(x: &Explanation, i: usize) -> Vec<usize> {
             .edges_directed(n, Direction::Incoming)
             .filter(|e| *e.weight() == Edge::Because)
         {
-            if let Node::Finding(j) = x.graph[edge.source()] {
-                if seen.insert(j) {
-                    stack.push(edge.source());
-                }
+            if let Node::Finding(j) = x.graph[edge.source()]
+                && seen.insert(j)
+            {
+                stack.push(edge.source());
             }
         }
     }

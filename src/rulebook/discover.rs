@@ -148,10 +148,10 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Resul
         let kind = entry.file_type()?;
         if kind.is_dir() {
             collect_dir(root, &path, out)?;
-        } else if kind.is_file() {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        } else if kind.is_file()
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     Ok(())

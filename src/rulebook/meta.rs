@@ -189,30 +189,30 @@ pub fn read_header(file: &Arc<SourceFile>) -> Result<Header, Problems> {
         ("in_force.from", Some(&meta.in_force.from)),
         ("in_force.to", meta.in_force.to.as_ref()),
     ] {
-        if let Some(d) = date {
-            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                problems.push(
-                    Problem::new(
-                        "granska::rule::date",
-                        format!("`{d}` is not a calendar date"),
-                    )
-                    .at(file, spans.label_span(path))
-                    .label("no such day"),
-                );
-            }
-        }
-    }
-    if let Some(to) = &meta.in_force.to {
-        if to < &meta.in_force.from {
+        if let Some(d) = date
+            && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+        {
             problems.push(
                 Problem::new(
                     "granska::rule::date",
-                    "the rule stops being in force before it starts",
+                    format!("`{d}` is not a calendar date"),
                 )
-                .at(file, spans.label_span("in_force.to"))
-                .label("earlier than `from`"),
+                .at(file, spans.label_span(path))
+                .label("no such day"),
             );
         }
+    }
+    if let Some(to) = &meta.in_force.to
+        && to < &meta.in_force.from
+    {
+        problems.push(
+            Problem::new(
+                "granska::rule::date",
+                "the rule stops being in force before it starts",
+            )
+            .at(file, spans.label_span("in_force.to"))
+            .label("earlier than `from`"),
+        );
     }
     problems.into_result(Header { meta, spans })
 }

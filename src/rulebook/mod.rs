@@ -25,6 +25,9 @@ use crate::scenario::parse::{TopLevel, parse_yaml};
 use crate::scenario::{RuleIds, SpanIndex};
 use crate::source::SourceFile;
 
+/// A rule file's metadata and compiled script, each possibly failed.
+type Prepared = (Result<meta::Header, Problems>, Result<rhai::AST, Problem>);
+
 /// One rule, ready to run.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -122,12 +125,13 @@ impl Rulebook {
             let mut facts_here: HashMap<String, Arc<SourceFile>> = HashMap::new();
             // Reading metadata and compiling are the costly part of start-up: do them for all
             // rule files in parallel, then merge in file order.
-            let prepared: Vec<Option<(Result<meta::Header, Problems>, Result<rhai::AST, Problem>)>> = files
+            let prepared: Vec<Option<Prepared>> = files
                 .par_iter()
                 .map(|tf| match tf.role {
-                    discover::Role::Rule { .. } => {
-                        Some((meta::read_header(&tf.file), compile::compile(&engine, &tf.file)))
-                    }
+                    discover::Role::Rule { .. } => Some((
+                        meta::read_header(&tf.file),
+                        compile::compile(&engine, &tf.file),
+                    )),
                     _ => None,
                 })
                 .collect();
@@ -166,7 +170,9 @@ impl Rulebook {
                         lib_files.insert(tf.rel.clone(), tf.file.clone());
                     }
                     discover::Role::Rule { area } => {
-                        let Some((header, compiled)) = prepared else { continue };
+                        let Some((header, compiled)) = prepared else {
+                            continue;
+                        };
                         let header = match header {
                             Ok(h) => h,
                             Err(ps) => {
@@ -313,7 +319,9 @@ impl Rulebook {
         // rather than a copy merged into every rule.
         let lib = rhai::Module::eval_ast_as_new(rhai::Scope::new(), &lib_ast, &engine)
             .map(rhai::Shared::new)
-            .map_err(|e| Problems::from(Problem::new("granska::rule::lib", format!("lib/: {e}"))))?;
+            .map_err(|e| {
+                Problems::from(Problem::new("granska::rule::lib", format!("lib/: {e}")))
+            })?;
         let mut slots: Vec<Option<Rule>> = list.into_iter().map(Some).collect();
         let ordered: Vec<Rule> = order.into_iter().filter_map(|i| slots[i].take()).collect();
         let by_id = ordered

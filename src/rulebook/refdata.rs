@@ -92,17 +92,17 @@ impl RefData {
         for (i, e) in data.entries.iter().enumerate() {
             let path = format!("entries[{i}]");
             for (field, d) in [("from", Some(&e.from)), ("to", e.to.as_ref())] {
-                if let Some(d) = d {
-                    if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                        problems.push(
-                            Problem::new(
-                                "granska::data::date",
-                                format!("`{d}` is not a calendar date"),
-                            )
-                            .at(file, spans.label_span(&format!("{path}.{field}")))
-                            .label("no such day"),
-                        );
-                    }
+                if let Some(d) = d
+                    && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+                {
+                    problems.push(
+                        Problem::new(
+                            "granska::data::date",
+                            format!("`{d}` is not a calendar date"),
+                        )
+                        .at(file, spans.label_span(&format!("{path}.{field}")))
+                        .label("no such day"),
+                    );
                 }
             }
             let list = by_key.entry(e.key.clone()).or_default();

@@ -128,10 +128,11 @@ fn run_file(
             .iter()
             .map(|f| f.rule.as_str())
             .chain(case.expect.not_fires.iter().map(String::as_str));
-        if let Some(re) = filter {
-            if !re.is_match(&case.name) && !mentioned.clone().any(|r| re.is_match(r)) {
-                continue;
-            }
+        if let Some(re) = filter
+            && !re.is_match(&case.name)
+            && !mentioned.clone().any(|r| re.is_match(r))
+        {
+            continue;
         }
         let here = format!("[{i}]");
         let loaded = match scenario_of(
@@ -309,10 +310,10 @@ fn judge(file: &Arc<SourceFile>, case: &Case, e: &Evaluation) -> CaseResult {
             failures.push(format!("expected {rule} to fail with an error; it did not"));
         }
     }
-    if let Some(v) = &case.expect.verdict {
-        if e.verdict.as_str() != v.to_uppercase() {
-            failures.push(format!("expected verdict {v}, got {}", e.verdict.as_str()));
-        }
+    if let Some(v) = &case.expect.verdict
+        && e.verdict.as_str() != v.to_uppercase()
+    {
+        failures.push(format!("expected verdict {v}, got {}", e.verdict.as_str()));
     }
     // Any rule error not expected is a failure: a broken rule never passes silently.
     for (o, err) in e.errors() {

@@ -253,10 +253,11 @@ fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
         _ => {}
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Number(i.into());
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return Value::Number(i.into());
     }
     let looks_float = digits.bytes().any(|b| b == b'.' || b == b'e' || b == b'E')
         && digits
@@ -266,10 +267,8 @@ fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
             .bytes()
             .next()
             .is_some_and(|b| b.is_ascii_digit() || b == b'.');
-    if looks_float {
-        if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(n);
-        }
+    if looks_float && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }

@@ -188,16 +188,16 @@ pub fn check_semantics(
     let rule_candidates: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
     for key in ["assessments", "waivers"] {
         for (i, entry) in list(value, key).iter().enumerate() {
-            if let Some(rule) = text(entry, "rule") {
-                if !rule_exists(&rule) {
-                    dangling(
-                        &mut problems,
-                        format!("{key}[{i}].rule"),
-                        "rule",
-                        &rule,
-                        &rule_candidates,
-                    );
-                }
+            if let Some(rule) = text(entry, "rule")
+                && !rule_exists(&rule)
+            {
+                dangling(
+                    &mut problems,
+                    format!("{key}[{i}].rule"),
+                    "rule",
+                    &rule,
+                    &rule_candidates,
+                );
             }
             check_date(
                 file,
@@ -237,17 +237,18 @@ pub fn check_semantics(
             expires.as_deref(),
             &mut problems,
         );
-        if let (true, Some(from), Some(to)) = (ok_to, text(w, "date"), expires) {
-            if to < from && chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").is_ok() {
-                problems.push(
-                    Problem::new(
-                        "granska::scenario::date",
-                        format!("waiver expires ({to}) before it was decided ({from})"),
-                    )
-                    .at(file, spans.label_span(&format!("waivers[{i}].expires")))
-                    .label("earlier than `date`"),
-                );
-            }
+        if let (true, Some(from), Some(to)) = (ok_to, text(w, "date"), expires)
+            && to < from
+            && chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").is_ok()
+        {
+            problems.push(
+                Problem::new(
+                    "granska::scenario::date",
+                    format!("waiver expires ({to}) before it was decided ({from})"),
+                )
+                .at(file, spans.label_span(&format!("waivers[{i}].expires")))
+                .label("earlier than `date`"),
+            );
         }
     }
     problems

@@ -1,0 +1,64 @@
+//! The benchmark's scenario generator: deterministic, and every scenario it makes is a valid
+//! scenario for the standard rulebook (the batch benchmark measures real work, not errors).
+
+#[path = "../benches/generate.rs"]
+mod generate;
+
+use std::sync::Arc;
+
+use generate::*;
+use granska::rulebook::{Rulebook, Tree};
+use granska::source::SourceFile;
+
+#[test]
+fn deterministic() {
+    assert_eq!(scenario(7), scenario(7));
+    assert_ne!(scenario(7), scenario(8));
+}
+
+#[test]
+fn ids_unique_and_access_resolves() {
+    for i in 0..50 {
+        let text = scenario(i);
+        assert!(text.contains("\ngranska: 1\n"));
+        let mut ids = Vec::new();
+        for line in text.lines() {
+            let t = line.trim_start().trim_start_matches("- ");
+            if let Some(id) = t.strip_prefix("id: ")
+                && line.starts_with(' ')
+            {
+                ids.push(id.to_string());
+            }
+        }
+        assert_eq!(
+            ids.len(),
+            ids.iter().collect::<std::collections::BTreeSet<_>>().len(),
+            "scenario {i}"
+        );
+        for line in text.lines() {
+            if let Some(pos) = line.find("{ asset: ") {
+                let rest = &line[pos + 9..];
+                let end = rest.find([',', ' ']).unwrap_or(rest.len());
+                assert!(
+                    ids.iter().any(|x| x == &rest[..end]),
+                    "scenario {i}: {line}"
+                );
+            }
+        }
+    }
+}
+
+/// Generated scenarios load without a single problem under the standard rulebook.
+#[test]
+fn generated_scenarios_are_valid() {
+    let rulebook = Rulebook::load(&[Tree::Builtin]).expect("standard rulebook");
+    for i in 0..200 {
+        let file = Arc::new(SourceFile::new(file_name(i), file_name(i), scenario(i)));
+        if let Err(problems) = granska::scenario::load_source(file, &rulebook) {
+            panic!(
+                "scenario {i} is invalid: {}",
+                granska::diag::render_problems(&problems, false)
+            );
+        }
+    }
+}
