@@ -126,6 +126,7 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                     "id": r.meta.id, "title": r.meta.title, "severity": r.meta.severity,
                     "waivable": r.meta.waivable,
                     "in_force": { "from": r.meta.in_force.from, "to": r.meta.in_force.to },
+                    "requirement": r.meta.requirement,
                     "citations": r.meta.citations, "area": r.area,
                 });
                 (

@@ -108,11 +108,14 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> Str
     }
     if let Some(r) = rule {
         let cites: Vec<String> = r.meta.citations.iter().map(|c| c.short()).collect();
-        help.push(format!(
-            "{}: {}",
-            if lang == Lang::Sv { "Lagrum" } else { "Law" },
-            cites.join("; ")
-        ));
+        // Recommendations are not law: name them as a source, not as "lagrum".
+        let label = match (r.meta.waivable, lang) {
+            (false, Lang::Sv) => "Lagrum",
+            (false, Lang::En) => "Law",
+            (true, Lang::Sv) => "Källa",
+            (true, Lang::En) => "Source",
+        };
+        help.push(format!("{label}: {}", cites.join("; ")));
     }
     let kind = match (f.kind, lang) {
         (FindingKind::Violation, _) => String::new(),
