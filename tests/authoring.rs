@@ -484,32 +484,7 @@ fn lint_without_an_acts_table_says_what_it_skipped() {
 /// Problems in the shipped rulebook that were reported to the rulebook's maintainers and are
 /// not yet fixed (they are legal decisions, not metadata slips). The test fails on a new
 /// problem, and on a fixed one still listed here — then delete its line.
-const KNOWN_SHIPPED_LINT: &[(&str, &str)] = &[
-    // In force from 1996-07-01, cites OSL (2009:400, in force from 2009-06-30).
-    (
-        "granska::lint::act-period",
-        "general/gen-statutory-waiver.rhai",
-    ),
-    // Derives foreign_jurisdiction, which no rule lists in `needs`.
-    (
-        "granska::lint::unused-fact",
-        "osl/osl-foreign-jurisdiction.rhai",
-    ),
-    // In force from 2009-06-30, cites 2018:585 (in force from 2019-04-01).
-    (
-        "granska::lint::act-period",
-        "osl/osl-secret-information.rhai",
-    ),
-    // One rule for 1996:627 (to 2019-03-31) and 2018:585 (from 2019-04-01), in force throughout.
-    (
-        "granska::lint::act-period",
-        "sakerhetsskydd/ssl-personnel-clearance.rhai",
-    ),
-    (
-        "granska::lint::act-period",
-        "sakerhetsskydd/ssl-personnel-clearance.rhai",
-    ),
-];
+const KNOWN_SHIPPED_LINT: &[(&str, &str)] = &[];
 
 /// The shipped rulebook (on disk and built in) has no lint problems beyond the known ones.
 #[test]

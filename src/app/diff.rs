@@ -403,9 +403,9 @@ fn human_text(ctx: &RenderCtx<'_>, base: &str, diffs: &[FileDiff]) -> String {
             };
             out.push_str(&format!("  − {word}: {}\n", one_line(f, lang)));
         }
-        if let Side::Judged(loaded, _) = &d.after {
+        if let Side::Judged(loaded, e) = &d.after {
             for f in &new {
-                out.push_str(&human::finding(ctx, loaded, f));
+                out.push_str(&human::finding(ctx, loaded, f, &e.as_of));
             }
         }
         out.push('\n');
@@ -467,7 +467,11 @@ struct DiffModel<'a> {
 fn json(ctx: &RenderCtx<'_>, base: &str, diffs: &[FileDiff]) -> String {
     let results: Vec<DiffModel<'_>> = diffs
         .iter()
-        .map(|d| DiffModel {
+        .map(|d| {
+            // Citations are those in force on the date each side was judged.
+            let after_date = d.after.evaluation().map(|e| e.as_of.as_str()).unwrap_or("");
+            let before_date = d.before.evaluation().map(|e| e.as_of.as_str()).unwrap_or("");
+            DiffModel {
             file: &d.file,
             change: d.change,
             before: side_model(&d.before),
@@ -476,15 +480,15 @@ fn json(ctx: &RenderCtx<'_>, base: &str, diffs: &[FileDiff]) -> String {
             new: d
                 .new_findings()
                 .into_iter()
-                .map(|f| model::finding(f, ctx.rulebook))
+                .map(|f| model::finding(f, ctx.rulebook, after_date))
                 .collect(),
             resolved: d
                 .resolved()
                 .into_iter()
-                .map(|f| model::finding(f, ctx.rulebook))
+                .map(|f| model::finding(f, ctx.rulebook, before_date))
                 .collect(),
             unchanged: d.unchanged(),
-        })
+        }})
         .collect();
     let summary = serde_json::json!({
         "files": results.len(),

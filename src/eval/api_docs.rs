@@ -204,7 +204,7 @@ pub const FUNCTIONS: &[FnDoc] = &[
         params: &[("id", "String")],
         returns: "?",
         group: "Rulebook and reference data",
-        doc: "Metadata of any loaded rule, as a map: `id`, `title` (`sv`, `en`), `severity`, `waivable`, `in_force` (`from`, `to`), `citations` (each `act`, `ref`, `title`, `url`, `unverified`, `note`), `area`; `()` if there is no such rule.",
+        doc: "Metadata of any loaded rule, as a map: `id`, `title` (`sv`, `en`), `severity`, `waivable`, `in_force` (`from`, `to`), `requirement` (or `()`), `citations` (each `act`, `ref`, `title`, `url`, `unverified`, `note`), `area`; `()` if there is no such rule.",
         example: "for w in waivers() {\n    let r = rule_info(w.rule);\n    if r != () && !r.waivable {\n        // a waiver of a statute has no effect\n    }\n}",
     },
     FnDoc {

@@ -84,7 +84,7 @@ pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
 }
 
 /// One finding as the diagnostic a user sees.
-pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> String {
+pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding, as_of: &str) -> String {
     let lang = ctx.lang;
     let rule = ctx.rulebook.rule(&f.rule);
     let title = rule
@@ -107,7 +107,7 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding) -> Str
         help.push(h.get(lang).to_string());
     }
     if let Some(r) = rule {
-        let cites: Vec<String> = r.meta.citations.iter().map(|c| c.short()).collect();
+        let cites: Vec<String> = r.meta.citations_on(as_of).iter().map(|c| c.short()).collect();
         // Recommendations are not law: name them as a source, not as "lagrum".
         let label = match (r.meta.waivable, lang) {
             (false, Lang::Sv) => "Lagrum",
@@ -168,7 +168,7 @@ pub fn evaluation(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, e: &Evaluation) 
     let lang = ctx.lang;
     let mut out = String::new();
     for f in &e.findings {
-        out.push_str(&finding(ctx, loaded, f));
+        out.push_str(&finding(ctx, loaded, f, &e.as_of));
     }
     for (o, err) in e.errors() {
         out.push_str(&match lang {

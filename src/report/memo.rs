@@ -509,7 +509,12 @@ impl<'a> Memo<'a> {
                 )
             }
             (Verdict::Incomplete, Lang::Sv) => format!(
-                "Granskningen är ofullständig: {errors} regler kunde inte utvärderas. Ingen bedömning kan lämnas förrän felen är rättade."
+                "Granskningen är ofullständig: {errors} {} inte utvärderas. Ingen bedömning kan lämnas förrän felen är rättade.",
+                if errors == 1 {
+                    "regel kunde"
+                } else {
+                    "regler kunde"
+                }
             ),
             (Verdict::Incomplete, Lang::En) => format!(
                 "The review is incomplete: {errors} rule{} failed to evaluate. No verdict can be given until that is fixed.",
@@ -632,8 +637,9 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
             }
         });
     };
-    for (key, ..) in AREAS {
-        row(&mut rows, key);
+    // A row for every area the rulebook has rules in, in force or not.
+    for rule in &rulebook.rules {
+        row(&mut rows, &area_key(&rule.area));
     }
     for o in &e.outcomes {
         let Some(rule) = rulebook.rule(&o.rule) else {

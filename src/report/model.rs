@@ -78,7 +78,8 @@ pub struct FindingModel<'a> {
     pub message: &'a Text,
     pub question: Option<&'a Text>,
     pub help: Option<&'a Text>,
-    pub citations: &'a [Citation],
+    /// The citations that apply on the evaluation date.
+    pub citations: Vec<&'a Citation>,
     pub path: &'a str,
     pub line: usize,
     pub column: usize,
@@ -144,7 +145,7 @@ pub fn counts(e: &Evaluation) -> Counts {
     }
 }
 
-pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook) -> FindingModel<'a> {
+pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook, as_of: &str) -> FindingModel<'a> {
     let meta = rulebook.rule(&f.rule).map(|r| &r.meta);
     FindingModel {
         rule: &f.rule,
@@ -154,7 +155,7 @@ pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook) -> FindingModel<'a> {
         message: &f.message,
         question: f.question.as_ref(),
         help: meta.and_then(|m| m.help.as_ref()),
-        citations: meta.map(|m| m.citations.as_slice()).unwrap_or(&[]),
+        citations: meta.map(|m| m.citations_on(as_of)).unwrap_or_default(),
         path: &f.path,
         line: f.line,
         column: f.column,
@@ -173,7 +174,7 @@ pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'
         as_of_source: &e.as_of_source,
         verdict: e.verdict.as_str(),
         counts: counts(e),
-        findings: e.findings.iter().map(|f| finding(f, rulebook)).collect(),
+        findings: e.findings.iter().map(|f| finding(f, rulebook, &e.as_of)).collect(),
         facts: &e.facts,
         waivers: &e.waivers,
         rule_errors: e

@@ -214,10 +214,24 @@ fn citations(rule: &Rule, acts: &Acts, out: &mut Problems) {
         if periods.iter().any(|p| p.kind == "statute") && !statutes.contains(&act) {
             statutes.push(act);
         }
-        if !period_checked.insert(act) {
+        // A citation may apply to part of the rule's period only (`citations[i].in_force`).
+        let (from, to) = match &c.in_force {
+            Some(p) => (p.from.clone(), p.to.clone()),
+            None => (m.in_force.from.clone(), rule_to.clone()),
+        };
+        if c.in_force.is_some()
+            && (from < m.in_force.from || rule_to.as_deref().is_some_and(|rt| to.as_deref().is_none_or(|t| t > rt)))
+        {
+            out.push(
+                at(rule, "citation-period", &format!("citations[{i}].in_force"), format!("the period of this citation reaches outside {}'s own", m.id))
+                    .label("outside the rule's in_force")
+                    .help("a citation's `in_force` must lie within the rule's `in_force`"),
+            );
+        }
+        if !period_checked.insert(act) && c.in_force.is_none() {
             continue;
         }
-        if let Some((gap_from, gap_to)) = first_gap(&m.in_force.from, rule_to.as_deref(), periods) {
+        if let Some((gap_from, gap_to)) = first_gap(&from, to.as_deref(), periods) {
             let name = periods
                 .iter()
                 .find_map(|p| p.title.clone())
@@ -235,14 +249,15 @@ fn citations(rule: &Rule, acts: &Acts, out: &mut Problems) {
                     format!(
                         "{} is in force {} but cites `{act}`{name}, which is in force only {}",
                         m.id,
-                        span_text(&m.in_force.from, rule_to.as_deref()),
+                        span_text(&from, to.as_deref()),
                         spans.join(" and ")
                     ),
                 )
                 .label(format!("not in force {}", span_text(&gap_from, gap_to.as_deref())))
                 .help(
                     "end the rule where the act ends (`in_force.to`) and write a new version, with the same \
-                     `requirement:`, that cites the act in force after it — or cite the act in force on those days",
+                     `requirement:`, that cites the act in force after it — or give the citation its own \
+                     `in_force` (the days it applies)",
                 ),
             );
         }
@@ -317,9 +332,21 @@ fn unused_facts(rulebook: &Rulebook, rules: &[&Rule], out: &mut Problems) {
         .iter()
         .flat_map(|r| r.meta.needs.iter().map(String::as_str))
         .collect();
+    // A fact that findings rest on (`because: ["fact"]`) is used by the explanation graph
+    // even when no other rule needs it.
+    let cited_in_because = |fact: &str| {
+        let quoted = format!("\"{fact}\"");
+        rulebook.rules.iter().any(|r| {
+            r.file.text.match_indices("because").any(|(i, _)| {
+                let rest = &r.file.text[i..];
+                let end = rest.find(']').unwrap_or(rest.len());
+                rest[..end].contains(&quoted)
+            })
+        })
+    };
     for rule in rules {
         for (i, fact) in rule.meta.derives.iter().enumerate() {
-            if !needed.contains(fact.as_str()) {
+            if !needed.contains(fact.as_str()) && !cited_in_because(fact) {
                 out.push(
                     at(rule, "unused-fact", &format!("derives[{i}]"), format!("{} derives `{fact}`, but no rule needs it", rule.meta.id))
                         .label("derived, never needed")

@@ -94,6 +94,9 @@ pub struct Citation {
     #[serde(default)]
     pub unverified: bool,
     pub note: Option<String>,
+    /// The part of the rule's period this citation applies to, when a rule spans two acts
+    /// (e.g. 1996:627 until 2019-03-31, 2018:585 from 2019-04-01); left out = the whole period.
+    pub in_force: Option<InForce>,
 }
 
 impl Citation {
@@ -106,6 +109,14 @@ impl Citation {
             s.push_str(" [unverified]");
         }
         s
+    }
+}
+
+impl RuleMeta {
+    /// The citations that apply on `date`: those without their own period, and those whose
+    /// period contains it. A finding judged in 2015 cites the law of 2015.
+    pub fn citations_on(&self, date: &str) -> Vec<&Citation> {
+        self.citations.iter().filter(|c| c.in_force.as_ref().is_none_or(|p| p.contains(date))).collect()
     }
 }
 
