@@ -182,6 +182,31 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
         errors.join("\n")
     );
 
+    // Every kind of invalid file: valid SARIF, and each problem code is a described rule
+    // (a new problem code must be added to the table in src/report/sarif.rs).
+    let run = granska(&[
+        "check",
+        "tests/fixtures/scenarios/invalid/",
+        "--format",
+        "sarif",
+    ]);
+    let invalid = run.json();
+    let errors = schema_errors(&invalid);
+    assert!(
+        errors.is_empty(),
+        "SARIF schema violations (invalid files):\n{}",
+        errors.join("\n")
+    );
+    let results = invalid["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(
+            r["ruleIndex"].is_u64(),
+            "problem code without a rule descriptor: {}",
+            r["ruleId"]
+        );
+    }
+
     // A schema that accepts everything would prove nothing: a broken log must fail.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -469,7 +494,16 @@ fn sarif_passes_microsoft_sarif_multitool() {
     }
     let tool = tool.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, Vec<&str>); 3] = [
+    let cases: [(&str, Vec<&str>); 4] = [
+        (
+            "invalid",
+            vec![
+                "check",
+                "tests/fixtures/scenarios/invalid/",
+                "--format",
+                "sarif",
+            ],
+        ),
         (
             "shipped",
             vec!["check", "scenarios/", INVALID, "--format", "sarif"],

@@ -4,6 +4,12 @@
 //! and message: which are new, which are resolved, and whether the verdict changed. The exit
 //! status comes from the new evaluations only. git runs as a process; its errors (not a
 //! repository, unknown revision) are input problems (exit 2).
+//!
+//! JSON (`--format json`, `granska/diff/v1`): `{ "schema", "tool", "base", "results": [ {
+//! "file", "change": "changed"|"added"|"deleted", "before" and "after": { "status":
+//! "evaluated"|"invalid"|"absent", "verdict", "problems"? }, "verdict_changed", "new": [ … ],
+//! "resolved": [ … ], "unchanged": n } ], "summary": { "files", "new", "resolved",
+//! "verdicts_changed" } }`; findings are those of `granska/check/v1`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -470,25 +476,30 @@ fn json(ctx: &RenderCtx<'_>, base: &str, diffs: &[FileDiff]) -> String {
         .map(|d| {
             // Citations are those in force on the date each side was judged.
             let after_date = d.after.evaluation().map(|e| e.as_of.as_str()).unwrap_or("");
-            let before_date = d.before.evaluation().map(|e| e.as_of.as_str()).unwrap_or("");
+            let before_date = d
+                .before
+                .evaluation()
+                .map(|e| e.as_of.as_str())
+                .unwrap_or("");
             DiffModel {
-            file: &d.file,
-            change: d.change,
-            before: side_model(&d.before),
-            after: side_model(&d.after),
-            verdict_changed: d.verdict_changed(),
-            new: d
-                .new_findings()
-                .into_iter()
-                .map(|f| model::finding(f, ctx.rulebook, after_date))
-                .collect(),
-            resolved: d
-                .resolved()
-                .into_iter()
-                .map(|f| model::finding(f, ctx.rulebook, before_date))
-                .collect(),
-            unchanged: d.unchanged(),
-        }})
+                file: &d.file,
+                change: d.change,
+                before: side_model(&d.before),
+                after: side_model(&d.after),
+                verdict_changed: d.verdict_changed(),
+                new: d
+                    .new_findings()
+                    .into_iter()
+                    .map(|f| model::finding(f, ctx.rulebook, after_date))
+                    .collect(),
+                resolved: d
+                    .resolved()
+                    .into_iter()
+                    .map(|f| model::finding(f, ctx.rulebook, before_date))
+                    .collect(),
+                unchanged: d.unchanged(),
+            }
+        })
         .collect();
     let summary = serde_json::json!({
         "files": results.len(),

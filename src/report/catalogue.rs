@@ -135,7 +135,12 @@ pub fn rule_section(rulebook: &Rulebook, rule: &Rule, cases: &[CaseRef]) -> Stri
             let _ = write!(line, " (<{u}>)");
         }
         if let Some(p) = &c.in_force {
-            let _ = write!(line, " — applies {} – {}", p.from, p.to.as_deref().unwrap_or(""));
+            let _ = write!(
+                line,
+                " — applies {} – {}",
+                p.from,
+                p.to.as_deref().unwrap_or("")
+            );
         }
         if c.unverified {
             line.push_str(" — **unverified**");

@@ -39,7 +39,12 @@ impl Render for Github {
                 let _ = write!(message, "\n{label}: {}", q.get(lang));
             }
             if let Some(rule) = ctx.rulebook.rule(&f.rule) {
-                let cites: Vec<String> = rule.meta.citations_on(&e.as_of).iter().map(|c| c.short()).collect();
+                let cites: Vec<String> = rule
+                    .meta
+                    .citations_on(&e.as_of)
+                    .iter()
+                    .map(|c| c.short())
+                    .collect();
                 let _ = write!(
                     message,
                     "\n{}: {}",

@@ -107,7 +107,12 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding, as_of:
         help.push(h.get(lang).to_string());
     }
     if let Some(r) = rule {
-        let cites: Vec<String> = r.meta.citations_on(as_of).iter().map(|c| c.short()).collect();
+        let cites: Vec<String> = r
+            .meta
+            .citations_on(as_of)
+            .iter()
+            .map(|c| c.short())
+            .collect();
         // Recommendations are not law: name them as a source, not as "lagrum".
         let label = match (r.meta.waivable, lang) {
             (false, Lang::Sv) => "Lagrum",

@@ -297,11 +297,12 @@ impl<'a> Memo<'a> {
             .map(|h| h.get(self.lang))
     }
 
-    pub fn citations(&self, rule: &str) -> &[Citation] {
+    /// The rule's citations that apply on the date the proposal is judged.
+    pub fn citations(&self, rule: &str) -> Vec<&Citation> {
         self.rulebook
             .rule(rule)
-            .map(|r| r.meta.citations.as_slice())
-            .unwrap_or(&[])
+            .map(|r| r.meta.citations_on(&self.e.as_of))
+            .unwrap_or_default()
     }
 
     pub fn waivable(&self, rule: &str) -> bool {
@@ -863,6 +864,7 @@ mod tests {
             url: url.map(Into::into),
             unverified: false,
             note: None,
+            in_force: None,
         }
     }
 

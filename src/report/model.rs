@@ -174,7 +174,11 @@ pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'
         as_of_source: &e.as_of_source,
         verdict: e.verdict.as_str(),
         counts: counts(e),
-        findings: e.findings.iter().map(|f| finding(f, rulebook, &e.as_of)).collect(),
+        findings: e
+            .findings
+            .iter()
+            .map(|f| finding(f, rulebook, &e.as_of))
+            .collect(),
         facts: &e.facts,
         waivers: &e.waivers,
         rule_errors: e

@@ -257,7 +257,6 @@ impl Render for Sarif {
             .map(|(file, verdict)| json!({ "file": file, "verdict": verdict.unwrap_or("INVALID") }))
             .collect();
         let properties = json!({
-            "schema": model::SCHEMA,
             "lang": ctx.lang,
             "rulebook_sha256": crate::eval::receipt::rulebook_digest(ctx.rulebook),
             "scenarios": scenarios,

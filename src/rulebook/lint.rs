@@ -220,12 +220,20 @@ fn citations(rule: &Rule, acts: &Acts, out: &mut Problems) {
             None => (m.in_force.from.clone(), rule_to.clone()),
         };
         if c.in_force.is_some()
-            && (from < m.in_force.from || rule_to.as_deref().is_some_and(|rt| to.as_deref().is_none_or(|t| t > rt)))
+            && (from < m.in_force.from
+                || rule_to
+                    .as_deref()
+                    .is_some_and(|rt| to.as_deref().is_none_or(|t| t > rt)))
         {
             out.push(
-                at(rule, "citation-period", &format!("citations[{i}].in_force"), format!("the period of this citation reaches outside {}'s own", m.id))
-                    .label("outside the rule's in_force")
-                    .help("a citation's `in_force` must lie within the rule's `in_force`"),
+                at(
+                    rule,
+                    "citation-period",
+                    &format!("citations[{i}].in_force"),
+                    format!("the period of this citation reaches outside {}'s own", m.id),
+                )
+                .label("outside the rule's in_force")
+                .help("a citation's `in_force` must lie within the rule's `in_force`"),
             );
         }
         if !period_checked.insert(act) && c.in_force.is_none() {

@@ -116,7 +116,10 @@ impl RuleMeta {
     /// The citations that apply on `date`: those without their own period, and those whose
     /// period contains it. A finding judged in 2015 cites the law of 2015.
     pub fn citations_on(&self, date: &str) -> Vec<&Citation> {
-        self.citations.iter().filter(|c| c.in_force.as_ref().is_none_or(|p| p.contains(date))).collect()
+        self.citations
+            .iter()
+            .filter(|c| c.in_force.as_ref().is_none_or(|p| p.contains(date)))
+            .collect()
     }
 }
 
