@@ -16,7 +16,7 @@ use crate::rulebook::Severity;
 use crate::scenario;
 
 /// Files evaluated together before their output is written.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 /// One scenario's outcome, rendered.
 struct Done {
