@@ -303,6 +303,14 @@ pub const FUNCTIONS: &[FnDoc] = &[
         doc: "Every property of a scenario object, for debugging (`print` and `debug` go nowhere in the sandbox).",
         example: "let everything = decision().to_debug();",
     },
+    FnDoc {
+        name: "contains",
+        params: &[("list", "Array"), ("text", "String")],
+        returns: "bool",
+        group: "Objects",
+        doc: "Whether a list of texts holds `text` (also what `text in list` does). The same as Rhai's own `contains`, but done natively: rules search country and id lists in inner loops.",
+        example: "for party in parties() {\n    if party.certifications.contains(\"dpf\") {\n        // certified under the Data Privacy Framework\n    }\n}",
+    },
 ];
 
 pub const TYPES: &[TypeDoc] = &[
@@ -815,6 +823,7 @@ mod tests {
                     "String" => "\"2020-01-01\"",
                     "int" => "1",
                     "Map" => "#{}",
+                    "Array" => "[]",
                     "Object" => "0",
                     _ => "()",
                 })
