@@ -125,42 +125,15 @@ fn group(e: &Evaluation, indices: impl IntoIterator<Item = usize>) -> Vec<Group>
     out
 }
 
-/// The areas of law a row is shown for, in order, and the rule folders each covers.
-const AREAS: &[(&str, &[&str], &str, &str)] = &[
-    (
-        "osl",
-        &["osl"],
-        "Offentlighet och sekretess (OSL)",
-        "Public access and secrecy (OSL)",
-    ),
-    (
-        "personal-data",
-        &["pul", "gdpr"],
-        "Personuppgifter (PUL, GDPR)",
-        "Personal data (PUL, GDPR)",
-    ),
-    (
-        "sakerhetsskydd",
-        &["sakerhetsskydd"],
-        "Säkerhetsskydd",
-        "Protective security",
-    ),
-    (
-        "recommendations",
-        &["msb"],
-        "Rekommendationer (MSB, SKR)",
-        "Recommendations (MSB, SKR)",
-    ),
-    ("general", &["general"], "Allmänt", "General"),
-];
-
-/// The area row key of a rule folder (unknown folders get a row of their own).
-fn area_key(area: &str) -> String {
-    AREAS
+/// The area row key of a rule folder (from the rulebook's `areas.yaml`; unknown folders get
+/// a row of their own).
+fn area_key(rulebook: &Rulebook, folder: &str) -> String {
+    rulebook
+        .areas
         .iter()
-        .find(|(_, folders, _, _)| folders.contains(&area))
-        .map(|(key, ..)| key.to_string())
-        .unwrap_or_else(|| area.to_string())
+        .find(|a| a.folders.iter().any(|f| f == folder))
+        .map(|a| a.key.clone())
+        .unwrap_or_else(|| folder.to_string())
 }
 
 impl<'a> Memo<'a> {
@@ -614,14 +587,15 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
     let mut rows: BTreeMap<String, AreaRow> = BTreeMap::new();
     let row = |rows: &mut BTreeMap<String, AreaRow>, key: &str| {
         rows.entry(key.to_string()).or_insert_with(|| {
-            let label = AREAS
+            let label = rulebook
+                .areas
                 .iter()
-                .find(|(k, ..)| *k == key)
-                .map(|(_, _, sv, en)| {
+                .find(|a| a.key == key)
+                .map(|a| {
                     if lang == Lang::Sv {
-                        sv.to_string()
+                        a.sv.clone()
                     } else {
-                        en.to_string()
+                        a.en.clone()
                     }
                 })
                 .unwrap_or_else(|| key.to_string());
@@ -640,13 +614,13 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
     };
     // A row for every area the rulebook has rules in, in force or not.
     for rule in &rulebook.rules {
-        row(&mut rows, &area_key(&rule.area));
+        row(&mut rows, &area_key(rulebook, &rule.area));
     }
     for o in &e.outcomes {
         let Some(rule) = rulebook.rule(&o.rule) else {
             continue;
         };
-        let key = area_key(&rule.area);
+        let key = area_key(rulebook, &rule.area);
         row(&mut rows, &key);
         let r = rows.get_mut(&key).expect("inserted");
         if o.status != RuleStatus::NotInForce {
@@ -661,7 +635,7 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
             .rule(&f.rule)
             .map(|r| r.area.as_str())
             .unwrap_or("general");
-        let key = area_key(area);
+        let key = area_key(rulebook, area);
         row(&mut rows, &key);
         let r = rows.get_mut(&key).expect("inserted");
         match section(f) {
@@ -688,8 +662,8 @@ fn areas(e: &Evaluation, rulebook: &Rulebook, lang: Lang) -> Vec<AreaRow> {
     }
     // The fixed areas first, in their order; others after, by name.
     let mut out = Vec::new();
-    for (key, ..) in AREAS {
-        if let Some(r) = rows.remove(*key) {
+    for area in &rulebook.areas {
+        if let Some(r) = rows.remove(&area.key) {
             out.push(r);
         }
     }

@@ -24,10 +24,14 @@ pub enum Tree {
 /// What one file in a rule tree is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
-    Rule { area: String },
+    Rule {
+        area: String,
+    },
     Lib,
     Data,
     Facts,
+    /// `areas.yaml`: how the report groups rule folders into areas of law.
+    Areas,
     Tests,
 }
 
@@ -125,6 +129,7 @@ fn role_of(rel: &str) -> Option<Role> {
         ["data", n] if n.ends_with(".yaml") => Some(Role::Data),
         [_, "tests", n] if n.ends_with(".yaml") => Some(Role::Tests),
         _ if name == "facts.yaml" && parts.len() <= 2 => Some(Role::Facts),
+        ["areas.yaml"] => Some(Role::Areas),
         [area, n] if n.ends_with(".rhai") && *area != "tests" => Some(Role::Rule {
             area: area.to_string(),
         }),

@@ -64,6 +64,16 @@ impl FactDef {
     }
 }
 
+/// An area of law as the report shows it (from `areas.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaDef {
+    pub key: String,
+    pub folders: Vec<String>,
+    pub sv: String,
+    pub en: String,
+}
+
 /// A file that went into the rulebook, for the receipt.
 #[derive(Debug, Clone)]
 pub struct UsedFile {
@@ -77,6 +87,8 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub facts: BTreeMap<String, FactDef>,
     pub data: Arc<RefData>,
+    /// Areas of law for reports, in order (a later tree's `areas.yaml` replaces an earlier).
+    pub areas: Vec<AreaDef>,
     /// Functions from `lib/*.rhai`, available to every rule.
     pub lib: rhai::Shared<rhai::Module>,
     /// Rule test files, for `rules test`.
@@ -111,6 +123,7 @@ impl Rulebook {
         let mut data = RefData::default();
         let mut lib_files: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
         let mut tests = Vec::new();
+        let mut areas = Vec::new();
         let mut used: BTreeMap<String, String> = BTreeMap::new();
 
         for tree in trees {
@@ -166,6 +179,22 @@ impl Rulebook {
                             problems.extend(ps);
                         }
                     }
+                    discover::Role::Areas => match parse_yaml(&tf.file, TopLevel::Sequence)
+                        .and_then(|(v, _)| {
+                            serde_json::from_value::<Vec<AreaDef>>(v).map_err(|e| {
+                                Problems::from(
+                                    Problem::new(
+                                        "granska::rule::areas",
+                                        format!("areas.yaml: {e}"),
+                                    )
+                                    .in_file(&tf.file)
+                                    .help("each entry has `key`, `folders`, `sv` and `en`"),
+                                )
+                            })
+                        }) {
+                        Ok(list) => areas = list,
+                        Err(ps) => problems.extend(ps),
+                    },
                     discover::Role::Lib => {
                         lib_files.insert(tf.rel.clone(), tf.file.clone());
                     }
@@ -333,6 +362,7 @@ impl Rulebook {
             rules: ordered,
             facts,
             data: Arc::new(data),
+            areas,
             lib,
             tests,
             files: used
