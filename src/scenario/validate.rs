@@ -44,21 +44,22 @@ pub fn check_semantics(
     rule_ids: &[String],
 ) -> Problems {
     let mut problems = Problems::default();
-    let list = |v: &Value, key: &str| {
+    // Borrow, never clone: this runs on every scenario of a batch.
+    fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
         v.get(key)
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
 
-    let assets: Vec<(String, Value)> = list(value, "assets")
-        .into_iter()
+    let assets: Vec<(String, &Value)> = list(value, "assets")
+        .iter()
         .enumerate()
         .map(|(i, a)| (format!("assets[{i}]"), a))
         .collect();
     let mut parties = Vec::new();
-    collect_party_values(&list(value, "suppliers"), "suppliers", &mut parties);
+    collect_party_values(list(value, "suppliers"), "suppliers", &mut parties);
 
     let mut first_use: HashMap<String, String> = HashMap::new();
     for (path, item) in assets.iter().chain(parties.iter()) {
@@ -257,10 +258,10 @@ pub fn check_semantics(
     problems
 }
 
-fn collect_party_values(list: &[Value], path: &str, out: &mut Vec<(String, Value)>) {
+fn collect_party_values<'v>(list: &'v [Value], path: &str, out: &mut Vec<(String, &'v Value)>) {
     for (i, p) in list.iter().enumerate() {
         let here = format!("{path}[{i}]");
-        out.push((here.clone(), p.clone()));
+        out.push((here.clone(), p));
         if let Some(subs) = p.get("subcontractors").and_then(Value::as_array) {
             collect_party_values(subs, &format!("{here}.subcontractors"), out);
         }
