@@ -153,7 +153,10 @@ pub fn render_problems(problems: &Problems, color: bool) -> String {
     } else {
         miette::GraphicalTheme::unicode_nocolor()
     })
-    .with_width(100);
+    .with_width(100)
+    // Break lines at spaces only: the Unicode line-break tables cost a pre-commit run
+    // more than evaluating the scenario.
+    .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     for p in &problems.0 {
         let named = NamedProblem(p);

@@ -2,7 +2,7 @@
 //! parser positions (line + column in characters) to byte offsets for diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -15,8 +15,11 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub text: Arc<str>,
-    pub sha256: String,
+    /// Worked out on first use: only receipts need it, and start-up reads many files.
+    sha256: OnceLock<String>,
     line_starts: Arc<[usize]>,
+    /// A `\r` not followed by `\n` is a line break to miette but not to `line_starts`.
+    lone_cr: bool,
 }
 
 /// A byte range in a [`SourceFile`].
@@ -41,7 +44,9 @@ impl From<Span> for miette::SourceSpan {
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl AsRef<Path>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let sha256 = sha256_hex(text.as_bytes());
+        let lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect::<Vec<_>>()
@@ -50,9 +55,15 @@ impl SourceFile {
             name: name.into(),
             path: path.as_ref().to_path_buf(),
             text,
-            sha256,
+            sha256: OnceLock::new(),
             line_starts,
+            lone_cr,
         }
+    }
+
+    /// SHA-256 of the text, in lower-case hex.
+    pub fn sha256(&self) -> &str {
+        self.sha256.get_or_init(|| sha256_hex(self.text.as_bytes()))
     }
 
     /// Byte offset of a 1-based line and 1-based column counted in characters.
@@ -129,22 +140,39 @@ impl SourceFile {
 
 /// miette reads snippets straight from the file and shows its name above them.
 impl miette::SourceCode for SourceFile {
+    /// miette's own reader scans the file from its first byte for every snippet; a report
+    /// with twenty findings near the end of a long scenario paid that twenty times. Start the
+    /// same reader a line before the context instead and shift its answer back: the result
+    /// is identical, because the reader keeps no state across line starts other than counts.
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let skip_lines = if self.lone_cr {
+            0
+        } else {
+            let line = match self.line_starts.binary_search(&span.offset()) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+            line.saturating_sub(context_lines_before + 1)
+        };
+        let base = self.line_starts.get(skip_lines).copied().unwrap_or(0);
+        let shifted = miette::SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = self.text.as_bytes()[base..].read_span(
+            &shifted,
+            context_lines_before,
+            context_lines_after,
+        )?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            miette::SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + skip_lines,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + skip_lines,
         )))
     }
 }
@@ -170,6 +198,36 @@ mod tests {
         assert_eq!(&src.text[off..off + 3], "ich");
         assert_eq!(src.line_col(off), (2, 9));
         assert_eq!(src.offset_of(3, 1), src.text.find("b: ok").unwrap());
+    }
+
+    #[test]
+    fn snippets_match_miettes_reader() {
+        use miette::SourceCode;
+        let text = "a: 1\nb:\n  - x\n\n  - Zürich\r\nc: 3\nd: [1, 2]\ne: end";
+        let src = SourceFile::new("t", "t", text);
+        for start in 0..text.len() {
+            if !text.is_char_boundary(start) {
+                continue;
+            }
+            for len in [0, 1, 3] {
+                let len = len.min(text.len() - start);
+                for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                    let span = miette::SourceSpan::new(start.into(), len);
+                    let ours = src.read_span(&span, before, after);
+                    let theirs = text.as_bytes().read_span(&span, before, after);
+                    match (ours, theirs) {
+                        (Ok(o), Ok(t)) => {
+                            assert_eq!(o.data(), t.data(), "{start}+{len} ({before},{after})");
+                            assert_eq!(o.span(), t.span());
+                            assert_eq!((o.line(), o.column()), (t.line(), t.column()));
+                            assert_eq!(o.line_count(), t.line_count());
+                        }
+                        (Err(_), Err(_)) => {}
+                        _ => panic!("readers disagree at {start}+{len}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

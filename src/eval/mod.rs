@@ -42,6 +42,7 @@ impl Evaluator {
                 "decision.date".to_string(),
             ),
         };
+        self.compile_in_force(&as_of);
         let view = Arc::new(bridge::ScenarioView::build(loaded.clone()));
         sandbox::install(sandbox::RunState {
             view,
@@ -71,13 +72,30 @@ impl Evaluator {
             scenario_id: sc.id.clone(),
             title: sc.title.clone(),
             verdict: verdict_of(&findings, failed),
-            receipt: receipt::receipt(&self.rulebook, &loaded.file.sha256, &as_of),
+            receipt: receipt::receipt(&self.rulebook, loaded.file.sha256(), &as_of),
             as_of,
             as_of_source: source,
             findings,
             outcomes,
             facts: state.facts.into_values(),
             waivers,
+        }
+    }
+
+    /// Compile, in parallel, the rules in force on `as_of` that no run has needed yet (the
+    /// embedded rulebook is compiled on first use).
+    fn compile_in_force(&self, as_of: &str) {
+        let pending = |r: &&Rule| r.meta.in_force.contains(as_of) && !r.script.is_compiled();
+        if self.rulebook.rules.iter().any(|r| pending(&r)) {
+            use rayon::prelude::*;
+            self.rulebook
+                .rules
+                .par_iter()
+                .filter(pending)
+                .for_each(|r| {
+                    // A failure is reported when the rule runs.
+                    let _ = r.ast();
+                });
         }
     }
 
@@ -91,6 +109,10 @@ impl Evaluator {
                 micros: 0,
             };
         }
+        let ast = match rule.ast() {
+            Ok(ast) => ast,
+            Err(problem) => return failed_to_compile(rule, problem, id),
+        };
         let before = sandbox::with_state(|s| {
             s.rule = sandbox::RuleCtx {
                 id: id.clone(),
@@ -105,7 +127,7 @@ impl Evaluator {
         sandbox::set_deadline(Some(
             started + Duration::from_millis(compile::limits::MAX_MILLIS),
         ));
-        let result = self.engine.run_ast_with_scope(&mut Scope::new(), &rule.ast);
+        let result = self.engine.run_ast_with_scope(&mut Scope::new(), ast);
         sandbox::set_deadline(None);
         let micros = started.elapsed().as_micros() as u64;
         match result {
@@ -133,6 +155,26 @@ impl Evaluator {
                 }
             }
         }
+    }
+}
+
+/// A rule whose script does not compile counts as failed, never as passed.
+fn failed_to_compile(rule: &Rule, problem: &crate::diag::Problem, id: String) -> RuleOutcome {
+    sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
+    let (line, column) = problem
+        .span
+        .map(|sp| rule.file.line_col(sp.start))
+        .unwrap_or((0, 0));
+    RuleOutcome {
+        rule: id,
+        status: RuleStatus::Errored,
+        error: Some(RuleError {
+            message: problem.message.clone(),
+            file: rule.file.name.clone(),
+            line,
+            column,
+        }),
+        micros: 0,
     }
 }
 

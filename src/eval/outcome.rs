@@ -158,7 +158,8 @@ pub struct Receipt {
     pub as_of: String,
     pub scenario_sha256: String,
     pub rulebook_sha256: String,
-    pub rule_files: Vec<FileHash>,
+    /// The same list for every scenario of a run, shared rather than copied.
+    pub rule_files: std::sync::Arc<[FileHash]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -68,6 +68,9 @@ fn handler(color: bool) -> GraphicalReportHandler {
         GraphicalTheme::unicode_nocolor()
     })
     .with_width(100)
+    // Break lines at spaces only: the Unicode line-break tables cost a pre-commit run
+    // more than evaluating the scenario.
+    .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
 pub fn severity_word(s: Severity, lang: Lang) -> &'static str {

@@ -123,15 +123,8 @@ pub struct RulebookModel {
 
 pub fn rulebook(rb: &Rulebook) -> RulebookModel {
     RulebookModel {
-        sha256: crate::eval::receipt::rulebook_digest(rb),
-        files: rb
-            .files
-            .iter()
-            .map(|f| crate::eval::outcome::FileHash {
-                file: f.name.clone(),
-                sha256: f.sha256.clone(),
-            })
-            .collect(),
+        sha256: rb.digest().to_string(),
+        files: rb.file_hashes().to_vec(),
     }
 }
 

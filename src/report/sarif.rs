@@ -258,7 +258,7 @@ impl Render for Sarif {
             .collect();
         let properties = json!({
             "lang": ctx.lang,
-            "rulebook_sha256": crate::eval::receipt::rulebook_digest(ctx.rulebook),
+            "rulebook_sha256": ctx.rulebook.digest(),
             "scenarios": scenarios,
             "summary": { "files": s.files, "invalid": s.invalid, "verdicts": s.verdicts },
         });

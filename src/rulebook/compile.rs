@@ -1,7 +1,7 @@
 //! Compiling rule scripts once per process, in a sandboxed Rhai engine: no files, network,
 //! clock or environment; limits on work, depth and size; strict variables.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhai::{Engine, ParseError, Position};
 
@@ -28,22 +28,9 @@ pub mod limits {
 /// The sandboxed engine with limits but without granska's functions; compiling needs no more.
 /// `Engine::new_raw` has no packages at all, so the clock (`timestamp`) never comes in.
 pub fn base_engine() -> Engine {
-    use rhai::packages::{
-        BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
-        BasicStringPackage, CorePackage, LogicPackage, MoreStringPackage, Package,
-    };
     let mut engine = Engine::new_raw();
-    for module in [
-        CorePackage::new().as_shared_module(),
-        LogicPackage::new().as_shared_module(),
-        BasicMathPackage::new().as_shared_module(),
-        BasicIteratorPackage::new().as_shared_module(),
-        BasicStringPackage::new().as_shared_module(),
-        MoreStringPackage::new().as_shared_module(),
-        BasicArrayPackage::new().as_shared_module(),
-        BasicMapPackage::new().as_shared_module(),
-    ] {
-        engine.register_global_module(module);
+    for module in packages() {
+        engine.register_global_module(module.clone());
     }
     engine
         .set_max_operations(limits::MAX_OPERATIONS)
@@ -60,6 +47,33 @@ pub fn base_engine() -> Engine {
         .on_print(|_| {})
         .on_debug(|_, _, _| {});
     engine
+}
+
+/// The standard packages, built once per process and shared by every engine.
+fn packages() -> &'static [rhai::Shared<rhai::Module>] {
+    use rhai::packages::{
+        BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+        BasicStringPackage, CorePackage, LogicPackage, MoreStringPackage, Package,
+    };
+    static PACKAGES: OnceLock<Vec<rhai::Shared<rhai::Module>>> = OnceLock::new();
+    PACKAGES.get_or_init(|| {
+        vec![
+            CorePackage::new().as_shared_module(),
+            LogicPackage::new().as_shared_module(),
+            BasicMathPackage::new().as_shared_module(),
+            BasicIteratorPackage::new().as_shared_module(),
+            BasicStringPackage::new().as_shared_module(),
+            MoreStringPackage::new().as_shared_module(),
+            BasicArrayPackage::new().as_shared_module(),
+            BasicMapPackage::new().as_shared_module(),
+        ]
+    })
+}
+
+/// The engine that compiles rule and lib files (compiling needs no granska functions).
+pub fn compiler() -> &'static Engine {
+    static COMPILER: OnceLock<Engine> = OnceLock::new();
+    COMPILER.get_or_init(base_engine)
 }
 
 /// Compile one script; a syntax error points at its line and column in the file.

@@ -51,11 +51,11 @@ impl Tree {
         }
     }
 
-    /// Every file of the tree that the rulebook uses, sorted by relative path.
-    pub fn files(&self) -> Result<Vec<TreeFile>, Problem> {
-        let mut rels = Vec::new();
+    /// Every file of the tree that the rulebook uses, sorted by relative path, not yet read.
+    pub fn entries(&self) -> Result<Vec<Entry>, Problem> {
+        let mut found = Vec::new();
         match self {
-            Tree::Builtin => collect_builtin(&BUILTIN_RULES, &mut rels),
+            Tree::Builtin => collect_builtin(&BUILTIN_RULES, &mut found),
             Tree::Dir(root) => {
                 if !root.is_dir() {
                     return Err(Problem::new(
@@ -63,22 +63,44 @@ impl Tree {
                         format!("{} is not a folder", root.display()),
                     ));
                 }
+                let mut rels = Vec::new();
                 collect_dir(root, root, &mut rels).map_err(|e| {
                     Problem::new(
                         "granska::io",
                         format!("cannot read {}: {e}", root.display()),
                     )
                 })?;
+                found.extend(rels.into_iter().map(|rel| (rel, None)));
             }
         }
-        rels.sort();
-        let mut out = Vec::new();
-        for rel in rels {
-            let Some(role) = role_of(&rel) else { continue };
-            let file = self.read(&rel)?;
-            out.push(TreeFile { role, rel, file });
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(found
+            .into_iter()
+            .filter_map(|(rel, builtin)| role_of(&rel).map(|role| Entry { role, rel, builtin }))
+            .collect())
+    }
+
+    /// Every file the rulebook uses except rule tests, read, sorted by relative path.
+    pub fn files(&self) -> Result<Vec<TreeFile>, Problem> {
+        self.entries()?
+            .into_iter()
+            .filter(|e| e.role != Role::Tests)
+            .map(|e| {
+                let file = self.read_entry(&e)?;
+                Ok(TreeFile {
+                    role: e.role,
+                    rel: e.rel,
+                    file,
+                })
+            })
+            .collect()
+    }
+
+    pub fn read_entry(&self, entry: &Entry) -> Result<Arc<SourceFile>, Problem> {
+        match entry.builtin {
+            Some(bytes) => builtin_file(&entry.rel, bytes),
+            None => self.read(&entry.rel),
         }
-        Ok(out)
     }
 
     pub fn read(&self, rel: &str) -> Result<Arc<SourceFile>, Problem> {
@@ -87,12 +109,26 @@ impl Tree {
                 let f = BUILTIN_RULES.get_file(rel).ok_or_else(|| {
                     Problem::new("granska::io", format!("no built-in rule file {rel}"))
                 })?;
-                let name = format!("builtin:rules/{rel}");
-                source_from_bytes(&name, Path::new(&name), f.contents().to_vec())
+                builtin_file(rel, f.contents())
             }
             Tree::Dir(root) => read_source(&root.join(rel)),
         }
     }
+}
+
+/// A file of a rule tree, found but not read (rule tests are only read by `rules test`).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub role: Role,
+    /// Path relative to the tree root, with `/`.
+    pub rel: String,
+    /// The contents, for an embedded file.
+    builtin: Option<&'static [u8]>,
+}
+
+fn builtin_file(rel: &str, bytes: &[u8]) -> Result<Arc<SourceFile>, Problem> {
+    let name = format!("builtin:rules/{rel}");
+    source_from_bytes(&name, Path::new(&name), bytes.to_vec())
 }
 
 /// A scenario file named by a test case: on disk, or (for built-in tests) in the embedded
@@ -137,9 +173,13 @@ fn role_of(rel: &str) -> Option<Role> {
     }
 }
 
-fn collect_builtin(dir: &Dir<'_>, out: &mut Vec<String>) {
+/// Paths with contents: looking a file up again by path walks the tree each time.
+fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<(String, Option<&'static [u8]>)>) {
     for f in dir.files() {
-        out.push(f.path().to_string_lossy().replace('\\', "/"));
+        out.push((
+            f.path().to_string_lossy().replace('\\', "/"),
+            Some(f.contents()),
+        ));
     }
     for d in dir.dirs() {
         collect_builtin(d, out);

@@ -74,6 +74,12 @@ pub fn lint(rulebook: &Rulebook, trees: &[Tree], targets: &[Tree]) -> Report {
         }
     };
 
+    // Embedded rules are compiled on first use; lint compiles every one it checks.
+    for rule in &rules {
+        if let Err(p) = rule.ast() {
+            report.problems.push(p.clone());
+        }
+    }
     for rule in &rules {
         metadata(rule, &mut report.problems);
         file_name(rule, &mut report.problems);

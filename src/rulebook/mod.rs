@@ -10,7 +10,7 @@ pub mod order;
 pub mod refdata;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -20,13 +20,77 @@ pub use meta::{Citation, RuleMeta, Severity};
 use refdata::RefData;
 
 use crate::diag::{Problem, Problems};
+use crate::eval::outcome::FileHash;
 use crate::lang::Text;
 use crate::scenario::parse::{TopLevel, parse_yaml};
 use crate::scenario::{RuleIds, SpanIndex};
 use crate::source::SourceFile;
 
-/// A rule file's metadata and compiled script, each possibly failed.
-type Prepared = (Result<meta::Header, Problems>, Result<rhai::AST, Problem>);
+/// One file of a tree after the work that needs no other file: read, parsed, compiled.
+/// Start-up does this for all files in parallel, then merges in file order.
+enum Prepared {
+    Rule(Arc<SourceFile>, Result<meta::Header, Problems>, Script),
+    Lib(Arc<SourceFile>, Result<rhai::AST, Problem>),
+    Data(
+        Arc<SourceFile>,
+        Result<(String, refdata::DataSet), Problems>,
+    ),
+    Facts(Arc<SourceFile>, Result<BTreeMap<String, FactDef>, Problems>),
+    Areas(Arc<SourceFile>, Result<Vec<AreaDef>, Problems>),
+    Unreadable(Problem),
+}
+
+fn prepare(tree: &Tree, entry: &discover::Entry) -> Prepared {
+    let engine = compile::compiler();
+    let file = match tree.read_entry(entry) {
+        Ok(f) => f,
+        Err(p) => return Prepared::Unreadable(p),
+    };
+    match entry.role {
+        discover::Role::Rule { .. } => {
+            let header = meta::read_header(&file);
+            let script = match tree {
+                // Every embedded rule compiles: `rules lint` and `rules test`, run by the test
+                // suite, compile them all. Here only the rules in force on a date the run
+                // needs are compiled, on first use; a pre-commit check of a 2015 decision
+                // compiles 19 of 55 rules.
+                Tree::Builtin => Script::new(file.clone()),
+                // A rule folder on disk is being written: report its syntax errors at once.
+                Tree::Dir(_) => Script::compiled(file.clone(), compile::compile(engine, &file)),
+            };
+            Prepared::Rule(file, header, script)
+        }
+        discover::Role::Lib => {
+            // Only `fn` definitions are taken; top-level statements in lib files never run.
+            let ast = compile::compile(engine, &file).map(|a| a.clone_functions_only());
+            Prepared::Lib(file, ast)
+        }
+        discover::Role::Data => {
+            let set = RefData::parse(&file);
+            Prepared::Data(file, set)
+        }
+        discover::Role::Facts => {
+            let defs = load_facts(&file);
+            Prepared::Facts(file, defs)
+        }
+        discover::Role::Tests => Prepared::Unreadable(Problem::new(
+            "granska::internal",
+            format!("{}: rule tests are read by `rules test`", entry.rel),
+        )),
+        discover::Role::Areas => {
+            let areas = parse_yaml(&file, TopLevel::Sequence).and_then(|(v, _)| {
+                serde_json::from_value::<Vec<AreaDef>>(v).map_err(|e| {
+                    Problems::from(
+                        Problem::new("granska::rule::areas", format!("areas.yaml: {e}"))
+                            .in_file(&file)
+                            .help("each entry has `key`, `folders`, `sv` and `en`"),
+                    )
+                })
+            });
+            Prepared::Areas(file, areas)
+        }
+    }
+}
 
 /// One rule, ready to run.
 #[derive(Debug, Clone)]
@@ -36,9 +100,54 @@ pub struct Rule {
     pub file: Arc<SourceFile>,
     /// Spans of the metadata keys in the file (for lint and diagnostics).
     pub header: SpanIndex,
-    pub ast: rhai::AST,
+    pub script: Script,
     /// Which tree it came from (`builtin` or a folder).
     pub origin: String,
+}
+
+impl Rule {
+    /// The compiled script (compiled now if it was not yet), or its syntax error.
+    pub fn ast(&self) -> Result<&rhai::AST, &Problem> {
+        self.script.get()
+    }
+}
+
+/// A rule's script, compiled at most once, by whichever thread needs it first.
+#[derive(Debug, Clone)]
+pub struct Script {
+    file: Arc<SourceFile>,
+    ast: OnceLock<Result<rhai::AST, Problem>>,
+}
+
+impl Script {
+    fn new(file: Arc<SourceFile>) -> Script {
+        Script {
+            file,
+            ast: OnceLock::new(),
+        }
+    }
+
+    fn compiled(file: Arc<SourceFile>, ast: Result<rhai::AST, Problem>) -> Script {
+        Script {
+            file,
+            ast: OnceLock::from(ast),
+        }
+    }
+
+    pub fn get(&self) -> Result<&rhai::AST, &Problem> {
+        self.ast
+            .get_or_init(|| compile::compile(compile::compiler(), &self.file))
+            .as_ref()
+    }
+
+    pub fn is_compiled(&self) -> bool {
+        self.ast.get().is_some()
+    }
+
+    /// The syntax error of a script compiled at load time (never compiles).
+    fn error(&self) -> Option<&Problem> {
+        self.ast.get().and_then(|r| r.as_ref().err())
+    }
 }
 
 /// A fact of the vocabulary.
@@ -78,7 +187,23 @@ pub struct AreaDef {
 #[derive(Debug, Clone)]
 pub struct UsedFile {
     pub name: String,
-    pub sha256: String,
+    pub file: Arc<SourceFile>,
+}
+
+/// A rule test file, read only when `rules test` or coverage needs it.
+#[derive(Debug, Clone)]
+pub struct TestFile {
+    pub tree: Tree,
+    pub entry: discover::Entry,
+}
+
+impl TestFile {
+    pub fn rel(&self) -> &str {
+        &self.entry.rel
+    }
+    pub fn read(&self) -> Result<Arc<SourceFile>, Problem> {
+        self.tree.read_entry(&self.entry)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,8 +217,10 @@ pub struct Rulebook {
     /// Functions from `lib/*.rhai`, available to every rule.
     pub lib: rhai::Shared<rhai::Module>,
     /// Rule test files, for `rules test`.
-    pub tests: Vec<(Tree, String, Arc<SourceFile>)>,
+    pub tests: Vec<TestFile>,
     pub files: Vec<UsedFile>,
+    /// The receipt's file hashes and their digest, worked out once when first needed.
+    hashes: OnceLock<(String, Arc<[FileHash]>)>,
     by_id: HashMap<String, usize>,
 }
 
@@ -113,150 +240,183 @@ impl Rulebook {
         self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
+    /// Name and SHA-256 of every file used, shared by every receipt of the run.
+    pub fn file_hashes(&self) -> Arc<[FileHash]> {
+        self.hashes().1.clone()
+    }
+
+    /// One hash over every file name and hash, in order.
+    pub fn digest(&self) -> &str {
+        &self.hashes().0
+    }
+
+    /// Compile every rule not compiled yet, in parallel: the syntax errors of all of them.
+    pub fn compile_all(&self) -> Problems {
+        let errors: Vec<Problem> = self
+            .rules
+            .par_iter()
+            .filter_map(|r| r.ast().err().cloned())
+            .collect();
+        Problems(errors)
+    }
+
+    fn hashes(&self) -> &(String, Arc<[FileHash]>) {
+        self.hashes.get_or_init(|| {
+            let list: Vec<FileHash> = self
+                .files
+                .par_iter()
+                .map(|f| FileHash {
+                    file: f.name.clone(),
+                    sha256: f.file.sha256().to_string(),
+                })
+                .collect();
+            let mut all = String::new();
+            for f in &list {
+                all.push_str(&f.file);
+                all.push(' ');
+                all.push_str(&f.sha256);
+                all.push('\n');
+            }
+            (crate::source::sha256_hex(all.as_bytes()), list.into())
+        })
+    }
+
     /// Load and compile the rulebook from trees in order; a later tree overrides rules
     /// (by id), data sets (by id) and facts (by name) of an earlier one.
     pub fn load(trees: &[Tree]) -> Result<Rulebook, Problems> {
-        let engine = compile::base_engine();
+        let engine = compile::compiler();
         let mut problems = Problems::default();
         let mut rules: BTreeMap<String, Rule> = BTreeMap::new();
         let mut facts: BTreeMap<String, FactDef> = BTreeMap::new();
         let mut data = RefData::default();
-        let mut lib_files: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
+        // By path relative to the tree root: a later tree's lib file of the same name wins.
+        let mut lib_asts: BTreeMap<String, Result<rhai::AST, Problem>> = BTreeMap::new();
         let mut tests = Vec::new();
         let mut areas = Vec::new();
-        let mut used: BTreeMap<String, String> = BTreeMap::new();
+        let mut used: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
 
         for tree in trees {
-            let files = match tree.files() {
-                Ok(f) => f,
+            let entries = match tree.entries() {
+                Ok(e) => e,
                 Err(p) => {
                     problems.push(p);
                     continue;
                 }
             };
+            let (test_entries, entries): (Vec<_>, Vec<_>) = entries
+                .into_iter()
+                .partition(|e| e.role == discover::Role::Tests);
+            tests.extend(test_entries.into_iter().map(|entry| TestFile {
+                tree: tree.clone(),
+                entry,
+            }));
             let mut ids_here: HashMap<String, Arc<SourceFile>> = HashMap::new();
             let mut facts_here: HashMap<String, Arc<SourceFile>> = HashMap::new();
-            // Reading metadata and compiling are the costly part of start-up: do them for all
-            // rule files in parallel, then merge in file order.
-            let prepared: Vec<Option<Prepared>> = files
+            let prepared: Vec<Prepared> = entries
                 .par_iter()
-                .map(|tf| match tf.role {
-                    discover::Role::Rule { .. } => Some((
-                        meta::read_header(&tf.file),
-                        compile::compile(&engine, &tf.file),
-                    )),
-                    _ => None,
-                })
+                .map(|entry| prepare(tree, entry))
                 .collect();
-            for (tf, prepared) in files.into_iter().zip(prepared) {
-                match &tf.role {
-                    discover::Role::Tests => {
-                        tests.push((tree.clone(), tf.rel.clone(), tf.file.clone()));
+            for (entry, prepared) in entries.iter().zip(prepared) {
+                let file = match prepared {
+                    Prepared::Unreadable(p) => {
+                        problems.push(p);
                         continue;
                     }
-                    discover::Role::Facts => match load_facts(&tf.file) {
-                        Ok(defs) => {
-                            for (name, def) in defs {
-                                if let Some(other) =
-                                    facts_here.insert(name.clone(), tf.file.clone())
-                                {
-                                    problems.push(
-                                        Problem::new(
-                                            "granska::rule::fact",
-                                            format!("fact `{name}` is defined twice"),
-                                        )
-                                        .in_file(&tf.file)
-                                        .help(format!("also defined in {}", other.name)),
-                                    );
+                    Prepared::Facts(file, defs) => {
+                        match defs {
+                            Ok(defs) => {
+                                for (name, def) in defs {
+                                    if let Some(other) =
+                                        facts_here.insert(name.clone(), file.clone())
+                                    {
+                                        problems.push(
+                                            Problem::new(
+                                                "granska::rule::fact",
+                                                format!("fact `{name}` is defined twice"),
+                                            )
+                                            .in_file(&file)
+                                            .help(format!("also defined in {}", other.name)),
+                                        );
+                                    }
+                                    facts.insert(name, def);
                                 }
-                                facts.insert(name, def);
                             }
+                            Err(ps) => problems.extend(ps),
                         }
-                        Err(ps) => problems.extend(ps),
-                    },
-                    discover::Role::Data => {
-                        if let Err(ps) = data.add(&tf.file) {
-                            problems.extend(ps);
+                        file
+                    }
+                    Prepared::Data(file, set) => {
+                        match set {
+                            Ok((id, set)) => data.insert(id, set),
+                            Err(ps) => problems.extend(ps),
                         }
+                        file
                     }
-                    discover::Role::Areas => match parse_yaml(&tf.file, TopLevel::Sequence)
-                        .and_then(|(v, _)| {
-                            serde_json::from_value::<Vec<AreaDef>>(v).map_err(|e| {
-                                Problems::from(
-                                    Problem::new(
-                                        "granska::rule::areas",
-                                        format!("areas.yaml: {e}"),
-                                    )
-                                    .in_file(&tf.file)
-                                    .help("each entry has `key`, `folders`, `sv` and `en`"),
-                                )
-                            })
-                        }) {
-                        Ok(list) => areas = list,
-                        Err(ps) => problems.extend(ps),
-                    },
-                    discover::Role::Lib => {
-                        lib_files.insert(tf.rel.clone(), tf.file.clone());
+                    Prepared::Areas(file, list) => {
+                        match list {
+                            Ok(list) => areas = list,
+                            Err(ps) => problems.extend(ps),
+                        }
+                        file
                     }
-                    discover::Role::Rule { area } => {
-                        let Some((header, compiled)) = prepared else {
+                    Prepared::Lib(file, ast) => {
+                        lib_asts.insert(entry.rel.clone(), ast);
+                        file
+                    }
+                    Prepared::Rule(file, header, compiled) => {
+                        let discover::Role::Rule { area } = &entry.role else {
                             continue;
                         };
                         let header = match header {
                             Ok(h) => h,
                             Err(ps) => {
                                 problems.extend(ps);
-                                if let Err(p) = compiled {
-                                    problems.push(p);
+                                if let Some(p) = compiled.error() {
+                                    problems.push(p.clone());
                                 }
                                 continue;
                             }
                         };
                         let id = header.meta.id.clone();
-                        if let Some(first) = ids_here.insert(id.clone(), tf.file.clone()) {
+                        if let Some(first) = ids_here.insert(id.clone(), file.clone()) {
                             problems.push(
                                 Problem::new(
                                     "granska::rule::duplicate-id",
                                     format!("rule id `{id}` is used twice"),
                                 )
-                                .at(&tf.file, header.spans.label_span("id"))
+                                .at(&file, header.spans.label_span("id"))
                                 .label("duplicate id")
                                 .help(format!("also in {}", first.name)),
                             );
                             continue;
                         }
-                        let ast = match compiled {
-                            Ok(a) => a,
-                            Err(p) => {
-                                problems.push(p);
-                                continue;
-                            }
-                        };
+                        if let Some(p) = compiled.error() {
+                            problems.push(p.clone());
+                            continue;
+                        }
                         rules.insert(
                             id,
                             Rule {
                                 meta: header.meta,
                                 area: area.clone(),
-                                file: tf.file.clone(),
+                                file,
                                 header: header.spans,
-                                ast,
+                                script: compiled,
                                 origin: tree.label(),
                             },
                         );
+                        continue;
                     }
-                }
-                if !matches!(tf.role, discover::Role::Rule { .. }) {
-                    used.insert(tf.file.name.clone(), tf.file.sha256.clone());
-                }
+                };
+                used.insert(file.name.clone(), file);
             }
         }
 
-        // Shared functions from lib/ are merged into every rule (functions only).
+        // Shared functions from lib/ are merged into one module (functions only).
         let mut lib_ast = rhai::AST::empty();
-        for file in lib_files.values() {
-            match compile::compile(&engine, file) {
-                // Only `fn` definitions are taken; top-level statements in lib files never run.
-                Ok(ast) => lib_ast = lib_ast.merge(&ast.clone_functions_only()),
+        for ast in lib_asts.into_values() {
+            match ast {
+                Ok(ast) => lib_ast = lib_ast.merge(&ast),
                 Err(p) => problems.push(p),
             }
         }
@@ -319,7 +479,7 @@ impl Rulebook {
 
         // Rule files in the receipt are those of the rules that survived overriding.
         for rule in rules.values() {
-            used.insert(rule.file.name.clone(), rule.file.sha256.clone());
+            used.insert(rule.file.name.clone(), rule.file.clone());
         }
         let list: Vec<Rule> = rules.into_values().collect();
         let needs: Vec<Vec<String>> = list.iter().map(|r| r.meta.needs.clone()).collect();
@@ -346,7 +506,7 @@ impl Rulebook {
         }
         // Shared functions become one module registered once in the evaluating engine,
         // rather than a copy merged into every rule.
-        let lib = rhai::Module::eval_ast_as_new(rhai::Scope::new(), &lib_ast, &engine)
+        let lib = rhai::Module::eval_ast_as_new(rhai::Scope::new(), &lib_ast, engine)
             .map(rhai::Shared::new)
             .map_err(|e| {
                 Problems::from(Problem::new("granska::rule::lib", format!("lib/: {e}")))
@@ -367,8 +527,9 @@ impl Rulebook {
             tests,
             files: used
                 .into_iter()
-                .map(|(name, sha256)| UsedFile { name, sha256 })
+                .map(|(name, file)| UsedFile { name, file })
                 .collect(),
+            hashes: OnceLock::new(),
             by_id,
         })
     }

@@ -46,10 +46,13 @@ pub struct Entry {
     pub value: rhai::Dynamic,
 }
 
+/// One data set: its entries by key, each key's entries in file order.
+pub type DataSet = HashMap<String, Vec<Entry>>;
+
 /// Every data set, by id and key.
 #[derive(Debug, Clone, Default)]
 pub struct RefData {
-    sets: HashMap<String, HashMap<String, Vec<Entry>>>,
+    sets: HashMap<String, DataSet>,
 }
 
 impl RefData {
@@ -75,6 +78,18 @@ impl RefData {
 
     /// Add a data file; a later file with the same id replaces the earlier (override).
     pub fn add(&mut self, file: &Arc<SourceFile>) -> Result<(), Problems> {
+        let (id, set) = Self::parse(file)?;
+        self.insert(id, set);
+        Ok(())
+    }
+
+    /// Add a data set read by [`RefData::parse`]; one with the same id is replaced.
+    pub fn insert(&mut self, id: String, set: DataSet) {
+        self.sets.insert(id, set);
+    }
+
+    /// Read and check one data file (no shared state, so files can be read in parallel).
+    pub fn parse(file: &Arc<SourceFile>) -> Result<(String, DataSet), Problems> {
         static CHECKER: OnceLock<Checker> = OnceLock::new();
         let checker = CHECKER.get_or_init(|| {
             Checker::for_type::<DataFile>("granska::data", "https://granska.se/schema/data-v1.json")
@@ -135,8 +150,7 @@ impl RefData {
         if !problems.is_empty() {
             return Err(problems);
         }
-        self.sets.insert(data.id, by_key);
-        Ok(())
+        Ok((data.id, by_key))
     }
 }
 

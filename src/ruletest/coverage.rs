@@ -186,7 +186,16 @@ struct LooseFire {
 pub fn index(rulebook: &Rulebook) -> Result<Vec<CaseRef>, Problems> {
     let mut out = Vec::new();
     let mut problems = Problems::default();
-    for (_, rel, file) in &rulebook.tests {
+    for test in &rulebook.tests {
+        let rel = test.rel();
+        let file = match test.read() {
+            Ok(f) => f,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let file = &file;
         let value = match parse_yaml(file, TopLevel::Sequence) {
             Ok((v, _)) => v,
             Err(ps) => {
@@ -207,7 +216,7 @@ pub fn index(rulebook: &Rulebook) -> Result<Vec<CaseRef>, Problems> {
         };
         for c in cases {
             out.push(CaseRef {
-                file: rel.clone(),
+                file: rel.to_string(),
                 name: c.name,
                 as_of: c.as_of,
                 fires: c.expect.fires.into_iter().map(|f| f.rule).collect(),

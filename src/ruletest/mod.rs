@@ -93,10 +93,19 @@ fn checker() -> &'static Checker {
 /// Run every test file of the rulebook; `filter` keeps cases whose name or rule ids match.
 pub fn run(rulebook: &Arc<Rulebook>, filter: Option<&regex::Regex>) -> Result<Run, Problems> {
     let evaluator = Evaluator::new(rulebook.clone());
-    let mut problems = Problems::default();
+    // A rule that does not compile is a problem of the rulebook, whether or not a case
+    // reaches it (embedded rules are otherwise compiled on first use).
+    let mut problems = rulebook.compile_all();
     let mut run = Run::default();
-    for (tree, rel, file) in &rulebook.tests {
-        match run_file(&evaluator, tree, rel, file, filter) {
+    for test in &rulebook.tests {
+        let file = match test.read() {
+            Ok(f) => f,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        match run_file(&evaluator, &test.tree, test.rel(), &file, filter) {
             Ok(mut cases) => run.cases.append(&mut cases),
             Err(ps) => problems.extend(ps),
         }
