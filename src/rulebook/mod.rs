@@ -29,7 +29,7 @@ use crate::source::SourceFile;
 /// One file of a tree after the work that needs no other file: read, parsed, compiled.
 /// Start-up does this for all files in parallel, then merges in file order.
 enum Prepared {
-    Rule(Arc<SourceFile>, Result<meta::Header, Problems>, Script),
+    Rule(Arc<SourceFile>, Box<Result<meta::Header, Problems>>, Script),
     Lib(Arc<SourceFile>, Result<rhai::AST, Problem>),
     Data(
         Arc<SourceFile>,
@@ -58,7 +58,7 @@ fn prepare(tree: &Tree, entry: &discover::Entry) -> Prepared {
                 // A rule folder on disk is being written: report its syntax errors at once.
                 Tree::Dir(_) => Script::compiled(file.clone(), compile::compile(engine, &file)),
             };
-            Prepared::Rule(file, header, script)
+            Prepared::Rule(file, Box::new(header), script)
         }
         discover::Role::Lib => {
             // Only `fn` definitions are taken; top-level statements in lib files never run.
@@ -367,7 +367,7 @@ impl Rulebook {
                         let discover::Role::Rule { area } = &entry.role else {
                             continue;
                         };
-                        let header = match header {
+                        let header = match *header {
                             Ok(h) => h,
                             Err(ps) => {
                                 problems.extend(ps);
