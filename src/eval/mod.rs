@@ -161,16 +161,17 @@ impl Evaluator {
 /// A rule whose script does not compile counts as failed, never as passed.
 fn failed_to_compile(rule: &Rule, problem: &crate::diag::Problem, id: String) -> RuleOutcome {
     sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
+    let file = problem.file.as_ref().unwrap_or(&rule.file);
     let (line, column) = problem
         .span
-        .map(|sp| rule.file.line_col(sp.start))
+        .map(|sp| file.line_col(sp.start))
         .unwrap_or((0, 0));
     RuleOutcome {
         rule: id,
         status: RuleStatus::Errored,
         error: Some(RuleError {
             message: problem.message.clone(),
-            file: rule.file.name.clone(),
+            file: file.name.clone(),
             line,
             column,
         }),
@@ -206,5 +207,52 @@ fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
         file,
         line: pos.line().unwrap_or(0),
         column: pos.position().unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rulebook::{Script, Tree};
+    use crate::source::SourceFile;
+
+    /// Embedded rules are compiled on first use; one that does not compile then must fail
+    /// closed like a rule that errors, never pass.
+    #[test]
+    fn a_rule_that_does_not_compile_on_first_use_fails_closed() {
+        let mut rulebook = Rulebook::load(&[Tree::Builtin]).expect("standard rulebook");
+        let broken = Arc::new(SourceFile::new(
+            "broken.rhai",
+            "broken.rhai",
+            "//! id: X\nlet x = ;\n",
+        ));
+        let victim = rulebook
+            .rules
+            .iter_mut()
+            .find(|r| r.meta.id == "SSL-ANALYSIS-1996")
+            .expect("rule exists");
+        victim.script = Script::new(broken);
+        let evaluator = Evaluator::new(Arc::new(rulebook));
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios/transportstyrelsen-2015.yaml"),
+        )
+        .expect("seed scenario");
+        let file = Arc::new(SourceFile::new("t.yaml", "t.yaml", text));
+        let loaded = crate::scenario::load_source(file, evaluator.rulebook.as_ref())
+            .expect("valid scenario");
+        let evaluation = evaluator.evaluate(Arc::new(loaded), None);
+        assert_eq!(evaluation.verdict, Verdict::Incomplete);
+        let outcome = evaluation
+            .outcomes
+            .iter()
+            .find(|o| o.rule == "SSL-ANALYSIS-1996")
+            .expect("outcome recorded");
+        assert_eq!(outcome.status, RuleStatus::Errored);
+        let error = outcome.error.as_ref().expect("error described");
+        assert!(error.message.contains("syntax"), "{}", error.message);
+        assert_eq!(error.line, 2);
+        // The other rules still ran and found what they find in the seed's case.
+        assert!(evaluation.findings.iter().any(|f| f.rule != "SSL-ANALYSIS-1996"));
     }
 }

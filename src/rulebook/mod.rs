@@ -120,7 +120,8 @@ pub struct Script {
 }
 
 impl Script {
-    fn new(file: Arc<SourceFile>) -> Script {
+    /// A script compiled on first use.
+    pub fn new(file: Arc<SourceFile>) -> Script {
         Script {
             file,
             ast: OnceLock::new(),
