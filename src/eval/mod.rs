@@ -253,6 +253,11 @@ mod tests {
         assert!(error.message.contains("syntax"), "{}", error.message);
         assert_eq!(error.line, 2);
         // The other rules still ran and found what they find in the seed's case.
-        assert!(evaluation.findings.iter().any(|f| f.rule != "SSL-ANALYSIS-1996"));
+        assert!(
+            evaluation
+                .findings
+                .iter()
+                .any(|f| f.rule != "SSL-ANALYSIS-1996")
+        );
     }
 }
