@@ -52,8 +52,8 @@ fn prepare(tree: &Tree, entry: &discover::Entry) -> Prepared {
             let script = match tree {
                 // Every embedded rule compiles: `rules lint` and `rules test`, run by the test
                 // suite, compile them all. Here only the rules in force on a date the run
-                // needs are compiled, on first use; a pre-commit check of a 2015 decision
-                // compiles 19 of 55 rules.
+                // judges are compiled, on first use: a check of an old decision skips most
+                // of today's law and the other way round.
                 Tree::Builtin => Script::new(file.clone()),
                 // A rule folder on disk is being written: report its syntax errors at once.
                 Tree::Dir(_) => Script::compiled(file.clone(), compile::compile(engine, &file)),
