@@ -146,9 +146,9 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// Render problems as miette reports to a string (used by the human output and tests).
-pub fn render_problems(problems: &Problems, color: bool) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(if color {
+/// How every diagnostic and finding is drawn in human output.
+pub fn report_handler(color: bool) -> miette::GraphicalReportHandler {
+    miette::GraphicalReportHandler::new_themed(if color {
         miette::GraphicalTheme::unicode()
     } else {
         miette::GraphicalTheme::unicode_nocolor()
@@ -156,7 +156,12 @@ pub fn render_problems(problems: &Problems, color: bool) -> String {
     .with_width(100)
     // Break lines at spaces only: the Unicode line-break tables cost a pre-commit run
     // more than evaluating the scenario.
-    .with_word_separator(textwrap::WordSeparator::AsciiSpace);
+    .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+}
+
+/// Render problems as miette reports to a string (used by the human output and tests).
+pub fn render_problems(problems: &Problems, color: bool) -> String {
+    let handler = report_handler(color);
     let mut out = String::new();
     for p in &problems.0 {
         let named = NamedProblem(p);

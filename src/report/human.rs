@@ -4,10 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity as MSeverity,
-    SourceCode,
-};
+use miette::{Diagnostic, LabeledSpan, Severity as MSeverity, SourceCode};
 
 use super::RenderCtx;
 use crate::eval::outcome::WaiverStatus;
@@ -59,18 +56,6 @@ impl Diagnostic for FindingDiag {
             self.span,
         ))))
     }
-}
-
-fn handler(color: bool) -> GraphicalReportHandler {
-    GraphicalReportHandler::new_themed(if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    })
-    .with_width(100)
-    // Break lines at spaces only: the Unicode line-break tables cost a pre-commit run
-    // more than evaluating the scenario.
-    .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
 pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
@@ -157,7 +142,7 @@ pub fn finding(ctx: &RenderCtx<'_>, loaded: &LoadedScenario, f: &Finding, as_of:
         help: Some(help.join("\n")),
     };
     let mut out = String::new();
-    let _ = handler(ctx.color).render_report(&mut out, &diag);
+    let _ = crate::diag::report_handler(ctx.color).render_report(&mut out, &diag);
     out
 }
 
