@@ -82,6 +82,9 @@ pub const FIELD_NAMES: &[&str] = &[
     "waivers",
 ];
 
+/// Marks a field name an object does not have in [`ObjInner::slots`].
+const ABSENT: u8 = u8::MAX;
+
 /// A read-only record: a kind (for error messages) and named fields.
 #[derive(Clone)]
 pub struct Obj(Arc<ObjInner>);
@@ -89,11 +92,38 @@ pub struct Obj(Arc<ObjInner>);
 struct ObjInner {
     kind: &'static str,
     fields: Vec<(&'static str, Dynamic)>,
+    /// For each of [`FIELD_NAMES`], where the field is in `fields`: a getter reads a field
+    /// without comparing names (scripts read hundreds of thousands of fields per scenario).
+    slots: [u8; FIELD_NAMES.len()],
+}
+
+/// The position of a field name in [`FIELD_NAMES`] (a getter is registered per position).
+pub fn field_index(name: &str) -> Option<usize> {
+    FIELD_NAMES.binary_search(&name).ok()
 }
 
 impl Obj {
     pub fn new(kind: &'static str, fields: Vec<(&'static str, Dynamic)>) -> Obj {
-        Obj(Arc::new(ObjInner { kind, fields }))
+        let mut slots = [ABSENT; FIELD_NAMES.len()];
+        for (at, (name, _)) in fields.iter().enumerate() {
+            match field_index(name) {
+                Some(i) => slots[i] = at as u8,
+                None => debug_assert!(false, "field `{name}` is missing from FIELD_NAMES"),
+            }
+        }
+        Obj(Arc::new(ObjInner {
+            kind,
+            fields,
+            slots,
+        }))
+    }
+
+    /// The getter for field number `index` of [`FIELD_NAMES`].
+    pub fn field(&self, index: usize) -> Result<Dynamic, Box<EvalAltResult>> {
+        match self.0.slots[index] {
+            ABSENT => self.property(FIELD_NAMES[index]),
+            at => Ok(self.0.fields[at as usize].1.clone()),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Dynamic> {
@@ -105,7 +135,7 @@ impl Obj {
     }
 
     /// The property getter scripts use: unknown properties are errors, never `()`.
-    pub fn property(&mut self, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+    pub fn property(&self, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
         match self.get(name) {
             Some(v) => Ok(v.clone()),
             None => {
@@ -594,4 +624,22 @@ fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
         ],
     );
     (obj, entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_sorted_and_unique_for_binary_search() {
+        assert!(FIELD_NAMES.windows(2).all(|w| w[0] < w[1]));
+        let obj = Obj::new("party", vec![("id", s("ibm-se")), ("name", s("IBM"))]);
+        let name = field_index("name").unwrap();
+        assert_eq!(obj.field(name).unwrap().to_string(), "IBM");
+        let err = obj.field(field_index("country").unwrap()).unwrap_err();
+        assert!(
+            err.to_string().contains("party has no property `country`"),
+            "{err}"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 pub mod api_docs;
 pub mod bridge;
 pub mod facts;
+pub mod lists;
 pub mod outcome;
 pub mod receipt;
 pub mod sandbox;

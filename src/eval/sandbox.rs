@@ -74,6 +74,38 @@ fn tri(v: Option<bool>) -> Dynamic {
     v.map(Dynamic::from_bool).unwrap_or(Dynamic::UNIT)
 }
 
+/// Whether the running rule may read fact `name`, and the fact is reliable.
+fn readable(s: &RunState, name: &str) -> RhaiResult<()> {
+    if !s
+        .rule
+        .needs
+        .iter()
+        .chain(&s.rule.derives)
+        .any(|n| n == name)
+    {
+        return err(format!(
+            "`{name}` is not in this rule's `needs`; declare it so the rule runs after the rules that derive it"
+        ));
+    }
+    if s.facts.is_tainted(name) {
+        return err(format!(
+            "fact `{name}` is unreliable: a rule that derives it failed"
+        ));
+    }
+    Ok(())
+}
+
+/// The fact store, for a function that reads fact `name` for many subjects at once.
+pub(super) fn with_facts<R>(
+    name: &str,
+    f: impl FnOnce(&FactStore) -> RhaiResult<R>,
+) -> RhaiResult<R> {
+    state(|s| {
+        readable(s, name)?;
+        f(&s.facts)
+    })
+}
+
 /// The engine with the sandbox from `rulebook::compile` plus the rule API.
 pub fn engine(rulebook: &Rulebook) -> Engine {
     let mut engine = compile::base_engine();
@@ -83,8 +115,8 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     // A getter per field name: without it Rhai first looks for a getter, builds an error,
     // then falls back to the indexer — five times the cost of a read. The indexer remains
     // for the error on a property that does not exist.
-    for name in super::bridge::FIELD_NAMES {
-        engine.register_get(name, move |o: &mut Obj| o.property(name));
+    for (index, name) in super::bridge::FIELD_NAMES.iter().enumerate() {
+        engine.register_get(name, move |o: &mut Obj| o.field(index));
     }
     // Membership of a text in a list of texts, natively (Rhai's generic `contains` calls `==`
     // as a script-level function per element).
@@ -92,6 +124,7 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
         list.iter()
             .any(|x| x.read_lock::<ImmutableString>().is_some_and(|s| *s == item))
     });
+    super::lists::register(&mut engine);
     engine.register_fn("to_string", |o: &mut Obj| o.to_string());
     engine.register_fn("to_debug", |o: &mut Obj| format!("{o:?}"));
     engine.on_progress(|ops| {
@@ -169,6 +202,29 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                 .unwrap_or(Dynamic::UNIT))
         },
     );
+    let d3 = data.clone();
+    engine.register_fn(
+        "not_listed",
+        move |codes: &mut Array, set: &str, on: &str| -> RhaiResult<Array> {
+            date(on)?;
+            if !d3.has_set(set) {
+                return err(format!("no reference data set `{set}`"));
+            }
+            let mut out = Array::new();
+            for code in codes.iter() {
+                let Some(key) = code.read_lock::<ImmutableString>() else {
+                    return err(format!(
+                        "`not_listed` looks up texts, not {}",
+                        code.type_name()
+                    ));
+                };
+                if d3.lookup(set, key.as_str(), on).is_none() {
+                    out.push(code.clone());
+                }
+            }
+            Ok(out)
+        },
+    );
     let d2 = data;
     engine.register_fn(
         "lookup_all",
@@ -232,25 +288,6 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
             Ok(())
         })
     });
-    fn readable(s: &RunState, name: &str) -> RhaiResult<()> {
-        if !s
-            .rule
-            .needs
-            .iter()
-            .chain(&s.rule.derives)
-            .any(|n| n == name)
-        {
-            return err(format!(
-                "`{name}` is not in this rule's `needs`; declare it so the rule runs after the rules that derive it"
-            ));
-        }
-        if s.facts.is_tainted(name) {
-            return err(format!(
-                "fact `{name}` is unreliable: a rule that derives it failed"
-            ));
-        }
-        Ok(())
-    }
     engine.register_fn("fact", |name: &str, subject: &str| {
         state(|s| {
             readable(s, name)?;
