@@ -779,3 +779,39 @@ fn rules_test_on_repository_rulebook_exits_0() {
     assert_eq!(run.code, Some(0), "{}", run.all());
     assert!(run.stdout.contains(" passed, 0 failed"), "{}", run.stdout);
 }
+
+/// `--timings` shows, per rule and scenario, time and Rhai operations on stderr (never in the
+/// machine output); operations are the same on every run, so they are asserted exactly.
+#[test]
+fn timings_show_time_and_operations_per_rule_on_stderr() {
+    let operations = |run: &Run, rule: &str| -> u64 {
+        let row = run
+            .stderr
+            .lines()
+            .find(|l| l.split_whitespace().nth(2) == Some(rule))
+            .unwrap_or_else(|| panic!("no row for {rule}:\n{}", run.stderr));
+        row.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let first = granska(&["check", TS, "--format", "json", "--timings"]);
+    first.json();
+    assert!(
+        first
+            .stderr
+            .contains("rule timings (1 scenarios; per scenario):")
+    );
+    assert!(first.stderr.contains("operations"), "{}", first.stderr);
+    let pul = operations(&first, "PUL-SECURITY");
+    assert!(pul > 100, "PUL-SECURITY ran {pul} operations");
+    // A rule not in force on 2015-03-24 runs nothing.
+    assert_eq!(operations(&first, "GDPR-SECURITY"), 0);
+    let all = first
+        .stderr
+        .lines()
+        .find(|l| l.ends_with("all rules"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("a total row");
+    assert!(all > pul, "total {all} vs {pul}");
+    let second = granska(&["check", TS, "--format", "json", "--timings"]);
+    assert_eq!(operations(&second, "PUL-SECURITY"), pul);
+}

@@ -25,8 +25,8 @@ struct Done {
     text: String,
     verdict: Option<Verdict>,
     status: ExitStatus,
-    /// Microseconds per rule, when `--timings` is on.
-    timings: Vec<(String, u64)>,
+    /// Microseconds and operations per rule, when `--timings` is on.
+    timings: Vec<(String, Cost)>,
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
@@ -54,7 +54,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     };
     let mut status = ExitStatus::Clear;
     let mut pieces = 0usize;
-    let mut timings: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut timings: std::collections::BTreeMap<String, Cost> = Default::default();
     let write = |out: &mut std::io::StdoutLock<'_>, text: &str| -> bool {
         !matches!(out.write_all(text.as_bytes()), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     };
@@ -74,8 +74,10 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             })
             .collect();
         for (d, path) in done.into_iter().zip(chunk) {
-            for (rule, micros) in &d.timings {
-                *timings.entry(rule.clone()).or_default() += micros;
+            for (rule, cost) in &d.timings {
+                let total = timings.entry(rule.clone()).or_default();
+                total.micros += cost.micros;
+                total.operations += cost.operations;
             }
             status = status.worst(d.status);
             match d.verdict {
@@ -114,16 +116,35 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     Ok(status)
 }
 
-/// Slowest rules first, as time per scenario.
-fn print_timings(timings: &std::collections::BTreeMap<String, u64>, files: usize) {
+/// What rules cost, summed over the files of a run.
+#[derive(Debug, Default, Clone, Copy)]
+struct Cost {
+    micros: u64,
+    operations: u64,
+}
+
+/// Slowest rules first, as time and Rhai operations per scenario (operations are the same on
+/// every machine, so they show what a change to a rule did).
+fn print_timings(timings: &std::collections::BTreeMap<String, Cost>, files: usize) {
     let mut rows: Vec<_> = timings.iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let total: u64 = timings.values().sum();
-    eprintln!("rule timings ({files} scenarios; µs per scenario):");
-    for (rule, micros) in rows {
-        eprintln!("  {:>8.0}  {rule}", *micros as f64 / files.max(1) as f64);
+    rows.sort_by(|a, b| b.1.micros.cmp(&a.1.micros).then(a.0.cmp(b.0)));
+    let per = |n: u64| n as f64 / files.max(1) as f64;
+    eprintln!("rule timings ({files} scenarios; per scenario):");
+    eprintln!("  {:>8}  {:>10}  rule", "µs", "operations");
+    for (rule, cost) in rows {
+        eprintln!(
+            "  {:>8.0}  {:>10.0}  {rule}",
+            per(cost.micros),
+            per(cost.operations)
+        );
     }
-    eprintln!("  {:>8.0}  all rules", total as f64 / files.max(1) as f64);
+    let micros = timings.values().map(|c| c.micros).sum();
+    let operations = timings.values().map(|c| c.operations).sum();
+    eprintln!(
+        "  {:>8.0}  {:>10.0}  all rules",
+        per(micros),
+        per(operations)
+    );
 }
 
 fn check_one(
@@ -141,7 +162,13 @@ fn check_one(
                 evaluation
                     .outcomes
                     .iter()
-                    .map(|o| (o.rule.clone(), o.micros))
+                    .map(|o| {
+                        let cost = Cost {
+                            micros: o.micros,
+                            operations: o.operations,
+                        };
+                        (o.rule.clone(), cost)
+                    })
                     .collect()
             } else {
                 Vec::new()

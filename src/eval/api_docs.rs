@@ -276,6 +276,14 @@ pub const FUNCTIONS: &[FnDoc] = &[
         example: "let kinds = analyses().pluck(\"kind\").distinct();",
     },
     FnDoc {
+        name: "except",
+        params: &[("list", "Array"), ("others", "Array")],
+        returns: "Array",
+        group: "Lists",
+        doc: "The items of `list` that are not in `others`, in order (repeats kept).",
+        example: "for party in parties() {\n    let lacking = [\"mfa\", \"access_logging\"].except(party.measures);\n}",
+    },
+    FnDoc {
         name: "join",
         params: &[("list", "Array"), ("separator", "String")],
         returns: "String",

@@ -143,6 +143,12 @@ pub fn register(engine: &mut Engine) {
         }
         Ok(out)
     });
+    engine.register_fn("except", |list: &mut Array, others: Array| {
+        list.iter()
+            .filter(|x| !others.iter().any(|y| same(x, y)))
+            .cloned()
+            .collect::<Array>()
+    });
     engine.register_fn("join", |list: &mut Array, sep: &str| {
         let mut out = String::new();
         for (i, item) in list.iter().enumerate() {

@@ -108,6 +108,7 @@ impl Evaluator {
                 status: RuleStatus::NotInForce,
                 error: None,
                 micros: 0,
+                operations: 0,
             };
         }
         let ast = match rule.ast() {
@@ -125,12 +126,14 @@ impl Evaluator {
         })
         .unwrap_or(0);
         let started = Instant::now();
+        sandbox::reset_operations();
         sandbox::set_deadline(Some(
             started + Duration::from_millis(compile::limits::MAX_MILLIS),
         ));
         let result = self.engine.run_ast_with_scope(&mut Scope::new(), ast);
         sandbox::set_deadline(None);
         let micros = started.elapsed().as_micros() as u64;
+        let operations = sandbox::operations();
         match result {
             Ok(()) => {
                 let fired = sandbox::with_state(|s| s.findings.len() > before).unwrap_or(false);
@@ -143,6 +146,7 @@ impl Evaluator {
                     },
                     error: None,
                     micros,
+                    operations,
                 }
             }
             Err(e) => {
@@ -153,6 +157,7 @@ impl Evaluator {
                     status: RuleStatus::Errored,
                     error: Some(describe_error(rule, &e)),
                     micros,
+                    operations,
                 }
             }
         }
@@ -177,6 +182,7 @@ fn failed_to_compile(rule: &Rule, problem: &crate::diag::Problem, id: String) ->
             column,
         }),
         micros: 0,
+        operations: 0,
     }
 }
 

@@ -112,6 +112,9 @@ pub struct RuleOutcome {
     /// Time the rule took; never serialized (output must be byte-identical across runs).
     #[serde(skip)]
     pub micros: u64,
+    /// Rhai operations the rule ran: its cost, the same on every machine (`--timings`).
+    #[serde(skip)]
+    pub operations: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

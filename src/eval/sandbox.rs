@@ -39,6 +39,12 @@ pub struct RunState {
 thread_local! {
     static STATE: RefCell<Option<RunState>> = const { RefCell::new(None) };
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    static OPERATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Operations the last rule run on this thread has counted so far (Rhai counts from 0 per run).
+pub fn operations() -> u64 {
+    OPERATIONS.with(Cell::get)
 }
 
 pub fn install(state: RunState) {
@@ -55,6 +61,12 @@ pub fn with_state<R>(f: impl FnOnce(&mut RunState) -> R) -> Option<R> {
 
 pub fn set_deadline(deadline: Option<Instant>) {
     DEADLINE.with(|d| d.set(deadline));
+}
+
+/// Start counting the operations of a rule run from zero (a run of no operations reports 0,
+/// not the count of the rule before it).
+pub fn reset_operations() {
+    OPERATIONS.with(|o| o.set(0));
 }
 
 fn err<T>(msg: impl Into<String>) -> RhaiResult<T> {
@@ -128,6 +140,7 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("to_string", |o: &mut Obj| o.to_string());
     engine.register_fn("to_debug", |o: &mut Obj| format!("{o:?}"));
     engine.on_progress(|ops| {
+        OPERATIONS.with(|o| o.set(ops));
         if ops % 1024 == 0
             && let Some(deadline) = DEADLINE.with(Cell::get)
             && Instant::now() > deadline
