@@ -20,6 +20,8 @@ pub struct SourceFile {
     line_starts: Arc<[usize]>,
     /// A `\r` not followed by `\n` is a line break to miette but not to `line_starts`.
     lone_cr: bool,
+    /// Characters are bytes: columns convert to offsets without walking the line.
+    ascii: bool,
 }
 
 /// A byte range in a [`SourceFile`].
@@ -47,6 +49,7 @@ impl SourceFile {
         let lone_cr = text
             .match_indices('\r')
             .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
+        let ascii = text.is_ascii();
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect::<Vec<_>>()
@@ -58,6 +61,7 @@ impl SourceFile {
             sha256: OnceLock::new(),
             line_starts,
             lone_cr,
+            ascii,
         }
     }
 
@@ -77,11 +81,21 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         let line_text = &self.text[start..line_end];
+        let content = || line_text.trim_end_matches(['\n', '\r']).len();
+        if self.ascii {
+            let index = column.saturating_sub(1);
+            return start
+                + if index < line_text.len() {
+                    index
+                } else {
+                    content()
+                };
+        }
         let byte_in_line = line_text
             .char_indices()
             .nth(column.saturating_sub(1))
             .map(|(i, _)| i)
-            .unwrap_or_else(|| line_text.trim_end_matches(['\n', '\r']).len());
+            .unwrap_or_else(content);
         start + byte_in_line
     }
 
@@ -198,6 +212,38 @@ mod tests {
         assert_eq!(&src.text[off..off + 3], "ich");
         assert_eq!(src.line_col(off), (2, 9));
         assert_eq!(src.offset_of(3, 1), src.text.find("b: ok").unwrap());
+    }
+
+    /// The ASCII shortcut must give what walking the characters gives, also past the end of
+    /// a line, on `\r\n` endings and on lines beyond the last.
+    #[test]
+    fn ascii_shortcut_agrees_with_walking_characters() {
+        let text = "a: 1\r\nbb: [x, y]\n\n  - z\r\nlast";
+        let src = SourceFile::new("t", "t", text);
+        assert!(src.ascii);
+        let walked = |line: usize, column: usize| {
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            let idx = line.saturating_sub(1).min(starts.len() - 1);
+            let end = starts.get(idx + 1).copied().unwrap_or(text.len());
+            let line_text = &text[starts[idx]..end];
+            starts[idx]
+                + line_text
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map(|(i, _)| i)
+                    .unwrap_or_else(|| line_text.trim_end_matches(['\n', '\r']).len())
+        };
+        for line in 0..8 {
+            for column in 0..16 {
+                assert_eq!(
+                    src.offset_of(line, column),
+                    walked(line, column),
+                    "{line}:{column}"
+                );
+            }
+        }
     }
 
     #[test]

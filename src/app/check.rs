@@ -91,15 +91,14 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             if d.text.is_empty() {
                 continue;
             }
-            let text = if pieces > 0 {
-                format!("{}{}", render.separator(), d.text)
-            } else {
-                d.text
-            };
+            // Written in two parts: copying a scenario's text to prepend the separator would
+            // add to the part of a batch that runs on one thread.
+            let separator = if pieces > 0 { render.separator() } else { "" };
             pieces += 1;
+            let emit = |out: &mut _| write(out, separator) && write(out, &d.text);
             let ok = match &progress {
-                Some(p) => p.suspend(|| write(&mut out, &text)),
-                None => write(&mut out, &text),
+                Some(p) => p.suspend(|| emit(&mut out)),
+                None => emit(&mut out),
             };
             if !ok {
                 return Ok(status);

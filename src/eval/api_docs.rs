@@ -108,6 +108,14 @@ pub const FUNCTIONS: &[FnDoc] = &[
         example: "for party in parties() {\n    for a in party.access ?? [] {\n        let held = asset(a.asset);\n    }\n}",
     },
     FnDoc {
+        name: "asset_name",
+        params: &[("id", "String")],
+        returns: "String",
+        group: "Scenario data",
+        doc: "The name of the asset with this id, for messages; the id itself if there is no such asset.",
+        example: "for id in subjects(\"secret_information\") {\n    let name = asset_name(id);\n}",
+    },
+    FnDoc {
         name: "parties",
         params: &[],
         returns: "Array",
@@ -605,6 +613,11 @@ pub const TYPES: &[TypeDoc] = &[
             ),
             ("chain_text", "String", "The chain joined with ` › `."),
             (
+                "label",
+                "String",
+                "How messages name it: `\"IBM Svenska AB (ibm-se › ibm-rs)\"` (name and chain).",
+            ),
+            (
                 "depth",
                 "int",
                 "0 for a supplier, 1 for its subcontractor, …",
@@ -633,6 +646,11 @@ pub const TYPES: &[TypeDoc] = &[
                 "The id of the party that has this access.",
             ),
             ("asset", "String", "The asset id."),
+            (
+                "asset_name",
+                "String",
+                "The asset's name, for messages (its id if no asset has that id).",
+            ),
             (
                 "level",
                 "?",

@@ -2,11 +2,11 @@
 //! their data (`Arc`), so handing `parties()` to thirty rules copies pointers, not trees.
 //! Reading a property the format does not define is an error; a left-out value is `()`.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use rhai::{Dynamic, EvalAltResult, ImmutableString, Position};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::scenario::LoadedScenario;
 use crate::scenario::model::{self, Party, name_of};
@@ -18,6 +18,7 @@ pub const FIELD_NAMES: &[&str] = &[
     "analyses",
     "assessments",
     "asset",
+    "asset_name",
     "assets",
     "authority",
     "availability",
@@ -45,6 +46,7 @@ pub const FIELD_NAMES: &[&str] = &[
     "integrity",
     "isms",
     "kind",
+    "label",
     "level",
     "measures",
     "name",
@@ -192,6 +194,8 @@ pub struct ScenarioView {
     pub assessments: Dynamic,
     pub waivers: Dynamic,
     pub asset_by_id: HashMap<String, Dynamic>,
+    /// Asset names by id, for messages.
+    pub asset_name_by_id: HashMap<String, Dynamic>,
     pub party_by_id: HashMap<String, Dynamic>,
     /// Path of each asset and party id (facts and findings point there).
     pub path_of_id: HashMap<String, String>,
@@ -267,18 +271,23 @@ impl ScenarioView {
             None => Dynamic::UNIT,
         };
 
-        let mut path_of_id = HashMap::new();
+        let mut path_of_id = HashMap::default();
         let mut flat = Vec::new();
         flatten(&sc.suppliers, "suppliers", &[], &mut flat);
-        let mut party_by_id = HashMap::new();
+        let mut party_by_id = HashMap::default();
         let mut top_level = Vec::new();
         // Access entries by asset id, so rules can ask "who reaches this asset" without
         // walking every party's list (the index is built once per scenario).
-        let mut access_by_asset: HashMap<String, Vec<Dynamic>> = HashMap::new();
+        let mut access_by_asset: HashMap<String, Vec<Dynamic>> = HashMap::default();
+        let asset_names: HashMap<&str, &str> = sc
+            .assets
+            .iter()
+            .map(|a| (a.id.as_str(), a.name.as_str()))
+            .collect();
         let parties: Vec<Obj> = flat
             .iter()
             .map(|fp| {
-                let (obj, entries) = party(fp);
+                let (obj, entries) = party(fp, &asset_names);
                 for (asset_id, entry) in entries {
                     access_by_asset
                         .entry(asset_id)
@@ -294,7 +303,12 @@ impl ScenarioView {
             })
             .collect();
 
-        let mut asset_by_id = HashMap::new();
+        let mut asset_by_id = HashMap::default();
+        let asset_name_by_id = sc
+            .assets
+            .iter()
+            .map(|a| (a.id.clone(), s(&a.name)))
+            .collect();
         let assets: Vec<Obj> = sc
             .assets
             .iter()
@@ -425,6 +439,7 @@ impl ScenarioView {
             assessments,
             waivers,
             asset_by_id,
+            asset_name_by_id,
             party_by_id,
             path_of_id,
         }
@@ -519,7 +534,9 @@ fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<Fl
     }
 }
 
-fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
+/// A party object and its access entries (by asset id). `asset_names` gives each entry the
+/// name of its asset, which nearly every message about access needs.
+fn party(fp: &FlatParty<'_>, asset_names: &HashMap<&str, &str>) -> (Obj, Vec<(String, Obj)>) {
     let p = fp.party;
     let path = &fp.path;
     let mut entries = Vec::new();
@@ -534,6 +551,12 @@ fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
                         vec![
                             ("party", s(&p.id)),
                             ("asset", s(&a.asset)),
+                            (
+                                "asset_name",
+                                s(asset_names
+                                    .get(a.asset.as_str())
+                                    .unwrap_or(&a.asset.as_str())),
+                            ),
                             ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
                             (
                                 "from",
@@ -586,6 +609,7 @@ fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
         })
         .collect();
     let n = fp.chain.len();
+    let chain_text = fp.chain.join(" › ");
     let obj = Obj::new(
         "party",
         vec![
@@ -609,7 +633,8 @@ fn party(fp: &FlatParty<'_>) -> (Obj, Vec<(String, Obj)>) {
             ),
             ("path", s(path)),
             ("chain", strings(&fp.chain)),
-            ("chain_text", s(&fp.chain.join(" › "))),
+            ("label", s(&format!("{} ({chain_text})", p.name))),
+            ("chain_text", s(&chain_text)),
             ("depth", Dynamic::from_int((n - 1) as i64)),
             (
                 "parent",

@@ -14,14 +14,20 @@ pub struct FactStore {
 
 impl FactStore {
     pub fn set(&mut self, name: &str, subject: &str, value: Option<bool>, rule: &str) {
-        let slot = self.values.entry(name.to_string()).or_default();
-        // Several rules may derive one fact: true wins over unknown, unknown over false.
-        let merged = match (slot.get(subject).map(|(v, _)| *v), value) {
-            (Some(Some(true)), _) => return,
-            (Some(None), Some(false)) => return,
-            _ => value,
+        // Rules derive a fact for every asset or party: allocate names only when new.
+        let slot = match self.values.get_mut(name) {
+            Some(slot) => slot,
+            None => self.values.entry(name.to_string()).or_default(),
         };
-        slot.insert(subject.to_string(), (merged, rule.to_string()));
+        // Several rules may derive one fact: true wins over unknown, unknown over false.
+        match slot.get_mut(subject) {
+            Some((Some(true), _)) => {}
+            Some((None, _)) if value == Some(false) => {}
+            Some(entry) => *entry = (value, rule.to_string()),
+            None => {
+                slot.insert(subject.to_string(), (value, rule.to_string()));
+            }
+        }
     }
 
     pub fn get(&self, name: &str, subject: &str) -> Option<bool> {

@@ -170,6 +170,15 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("asset", |id: &str| {
         state(|s| Ok(s.view.asset_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT)))
     });
+    engine.register_fn("asset_name", |id: ImmutableString| {
+        state(|s| {
+            Ok(s.view
+                .asset_name_by_id
+                .get(id.as_str())
+                .cloned()
+                .unwrap_or_else(|| id.into()))
+        })
+    });
     engine.register_fn("party", |id: &str| {
         state(|s| Ok(s.view.party_by_id.get(id).cloned().unwrap_or(Dynamic::UNIT)))
     });
@@ -359,16 +368,20 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine
 }
 
-fn text_field(opts: &Map, key: &str) -> RhaiResult<Option<String>> {
-    match opts.get(key) {
+/// Take a text option out of a finding's map: the map is the script's own copy, so the
+/// message is moved, not copied (a scenario can have hundreds of findings).
+fn text_field(opts: &mut Map, key: &str) -> RhaiResult<Option<String>> {
+    match opts.remove(key) {
         None => Ok(None),
-        Some(v) if v.is_string() => Ok(Some(v.clone().into_string().unwrap_or_default())),
-        Some(v) => err(format!("`{key}` must be a string, got {}", v.type_name())),
+        Some(v) => match v.into_immutable_string() {
+            Ok(text) => Ok(Some(text.into_owned())),
+            Err(type_name) => err(format!("`{key}` must be a string, got {type_name}")),
+        },
     }
 }
 
 /// Record a finding of the running rule after checking what the script passed.
-fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> RhaiResult<()> {
+fn emit(s: &mut RunState, path: &str, mut opts: Map, default_kind: FindingKind) -> RhaiResult<()> {
     const KEYS: &[&str] = &[
         "sv", "en", "because", "severity", "kind", "subject", "question",
     ];
@@ -378,10 +391,10 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
             KEYS.join(", ")
         ));
     }
-    let (Some(sv), Some(en)) = (text_field(&opts, "sv")?, text_field(&opts, "en")?) else {
+    let (Some(sv), Some(en)) = (text_field(&mut opts, "sv")?, text_field(&mut opts, "en")?) else {
         return err("a finding needs a message in both `sv` and `en`");
     };
-    let kind = match text_field(&opts, "kind")? {
+    let kind = match text_field(&mut opts, "kind")? {
         Some(k) => {
             FindingKind::parse(&k).map_or_else(|| err(format!("unknown finding kind `{k}`")), Ok)?
         }
@@ -393,7 +406,7 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
     } else {
         max.max(Severity::Major)
     };
-    let severity = match text_field(&opts, "severity")? {
+    let severity = match text_field(&mut opts, "severity")? {
         Some(x) => {
             let sev =
                 Severity::parse(&x).map_or_else(|| err(format!("unknown severity `{x}`")), Ok)?;
@@ -407,10 +420,10 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
         }
         None => cap,
     };
-    let question = match opts.get("question") {
+    let question = match opts.remove("question") {
         None => None,
-        Some(q) => match q.clone().try_cast::<Map>() {
-            Some(m) => match (text_field(&m, "sv")?, text_field(&m, "en")?) {
+        Some(q) => match q.try_cast::<Map>() {
+            Some(mut m) => match (text_field(&mut m, "sv")?, text_field(&mut m, "en")?) {
                 (Some(sv), Some(en)) => Some(Text::new(sv, en)),
                 _ => return err("`question` needs `sv` and `en`"),
             },
@@ -420,9 +433,9 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
     if kind == FindingKind::Assessment && question.is_none() {
         return err("an assessment finding needs a `question` #{ sv: …, en: … }");
     }
-    let because = match opts.get("because") {
+    let because = match opts.remove("because") {
         None => Vec::new(),
-        Some(v) => match v.clone().try_cast::<Array>() {
+        Some(v) => match v.try_cast::<Array>() {
             Some(a) => a
                 .into_iter()
                 .map(|x| {
@@ -433,7 +446,7 @@ fn emit(s: &mut RunState, path: &str, opts: Map, default_kind: FindingKind) -> R
             None => return err("`because` must be an array of fact names and rule ids"),
         },
     };
-    let subject = text_field(&opts, "subject")?;
+    let subject = text_field(&mut opts, "subject")?;
     let loaded = &s.view.loaded;
     // A finding may name a field that was left out (`…staff.security_cleared`), so a path
     // counts if it or one of its two nearest ancestors exists; a typo further up fails.

@@ -2,8 +2,10 @@
 //! The engine only stores and looks up entries by key and date; what they mean in law is
 //! decided by the rules that read them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -103,7 +105,7 @@ impl RefData {
             Problems::from(Problem::new("granska::data::invalid", e.to_string()).in_file(file))
         })?;
         let mut problems = Problems::default();
-        let mut by_key: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<Entry>> = HashMap::default();
         for (i, e) in data.entries.iter().enumerate() {
             let path = format!("entries[{i}]");
             for (field, d) in [("from", Some(&e.from)), ("to", e.to.as_ref())] {

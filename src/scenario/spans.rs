@@ -1,7 +1,7 @@
 //! Scenario paths (`suppliers[0].access[1]`) and their places in the YAML source. Built once
 //! while parsing, so that diagnostics and findings can point at the exact line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::source::Span;
 
@@ -13,10 +13,11 @@ pub struct NodeSpans {
     pub is_collection: bool,
 }
 
-/// Path → spans for every node of one document.
+/// Path → spans for every node of one document. Keys are our own paths, not input an
+/// attacker chooses freely enough to matter, so the fast Fx hash is fine.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
-    nodes: HashMap<String, NodeSpans>,
+    nodes: FxHashMap<String, NodeSpans>,
 }
 
 impl SpanIndex {
@@ -53,7 +54,7 @@ impl SpanIndex {
 
     /// The nodes under `prefix`, re-rooted (an inline scenario inside a test file).
     pub fn subtree(&self, prefix: &str) -> SpanIndex {
-        let mut nodes = HashMap::new();
+        let mut nodes = FxHashMap::default();
         for (path, spans) in &self.nodes {
             if path == prefix {
                 nodes.insert(String::new(), *spans);
@@ -88,14 +89,22 @@ pub fn parent_path(path: &str) -> Option<&str> {
 
 pub fn child_key(parent: &str, key: &str) -> String {
     if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
+        return key.to_string();
     }
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    path.push_str(parent);
+    path.push('.');
+    path.push_str(key);
+    path
 }
 
 pub fn child_index(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
+    use std::fmt::Write;
+    let mut path = String::with_capacity(parent.len() + 4);
+    path.push_str(parent);
+    // Writing to a String cannot fail.
+    let _ = write!(path, "[{index}]");
+    path
 }
 
 #[cfg(test)]
