@@ -1,11 +1,10 @@
 //! `granska check`: many scenarios, one compiled rulebook, evaluated in parallel and printed
-//! in input order chunk by chunk, so memory does not grow with the number of files.
+//! in input order as they finish, a bounded number ahead, so memory does not grow with the
+//! number of files.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use super::{ExitStatus, check_date, color_stdout, load_rulebook};
 use crate::cli::{CheckArgs, FailOn};
@@ -15,13 +14,15 @@ use crate::report::{Render, RenderCtx, Summary, renderer};
 use crate::rulebook::Severity;
 use crate::scenario;
 
-/// Files evaluated together per worker thread before their output is written: enough to
-/// keep every core busy past the odd slow file, few enough that the rendered output held
-/// at once stays small (a JSON result of a large, dirty scenario is ~400 kB).
+/// How many files per worker thread may be finished but not yet written: enough to keep
+/// every core busy past the odd slow file, few enough that the rendered output held at once
+/// stays small (a JSON result of a large, dirty scenario is ~400 kB).
 const FILES_PER_THREAD: usize = 8;
 
 /// One scenario's outcome, rendered.
 struct Done {
+    /// The file as the summary names it.
+    file: String,
     text: String,
     verdict: Option<Verdict>,
     status: ExitStatus,
@@ -61,19 +62,17 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     if !write(&mut out, &render.begin(&ctx)) {
         return Ok(status);
     }
-    let chunk_size = FILES_PER_THREAD * rayon::current_num_threads();
-    for chunk in files.chunks(chunk_size) {
-        let done: Vec<Done> = chunk
-            .par_iter()
-            .map(|path| {
-                let d = check_one(path, &evaluator, &args, render.as_ref(), &ctx);
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                d
-            })
-            .collect();
-        for (d, path) in done.into_iter().zip(chunk) {
+    let threads = rayon::current_num_threads();
+    let mut stopped = false;
+    super::ordered::map_in_order(
+        &files,
+        threads,
+        FILES_PER_THREAD * threads,
+        |path| check_one(path, &evaluator, &args, render.as_ref(), &ctx),
+        |d| {
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
             for (rule, cost) in &d.timings {
                 let total = timings.entry(rule.clone()).or_default();
                 total.micros += cost.micros;
@@ -86,13 +85,13 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             }
             summary
                 .scenarios
-                .push((path.display().to_string(), d.verdict.map(Verdict::as_str)));
+                .push((d.file, d.verdict.map(Verdict::as_str)));
             // An empty piece (a SARIF scenario without results) gets no separator.
             if d.text.is_empty() {
-                continue;
+                return true;
             }
-            // Written in two parts: copying a scenario's text to prepend the separator would
-            // add to the part of a batch that runs on one thread.
+            // Written in two parts: copying a scenario's text to prepend the separator
+            // would add to the work of the thread that writes.
             let separator = if pieces > 0 { render.separator() } else { "" };
             pieces += 1;
             let emit = |out: &mut _| write(out, separator) && write(out, &d.text);
@@ -100,10 +99,12 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
                 Some(p) => p.suspend(|| emit(&mut out)),
                 None => emit(&mut out),
             };
-            if !ok {
-                return Ok(status);
-            }
-        }
+            stopped = !ok;
+            ok
+        },
+    );
+    if stopped {
+        return Ok(status);
     }
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -173,6 +174,7 @@ fn check_one(
                 Vec::new()
             };
             Done {
+                file: path.display().to_string(),
                 text: render.scenario(ctx, &loaded, &evaluation),
                 verdict: Some(evaluation.verdict),
                 status: exit_for(&evaluation, args.fail_on),
@@ -180,6 +182,7 @@ fn check_one(
             }
         }
         Err(problems) => Done {
+            file: path.display().to_string(),
             text: render.invalid(ctx, &path.display().to_string(), &problems),
             verdict: None,
             status: ExitStatus::InvalidInput,

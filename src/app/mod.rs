@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod exit;
 pub mod explain;
+mod ordered;
 pub mod report;
 pub mod rules;
 
