@@ -5,8 +5,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use foldhash::HashMap;
 use rhai::{Dynamic, EvalAltResult, ImmutableString, Position};
-use rustc_hash::FxHashMap as HashMap;
 
 use crate::scenario::LoadedScenario;
 use crate::scenario::model::{self, Party, name_of};
@@ -279,15 +279,15 @@ impl ScenarioView {
         // Access entries by asset id, so rules can ask "who reaches this asset" without
         // walking every party's list (the index is built once per scenario).
         let mut access_by_asset: HashMap<String, Vec<Dynamic>> = HashMap::default();
-        let asset_names: HashMap<&str, &str> = sc
+        let asset_name_by_id: HashMap<String, Dynamic> = sc
             .assets
             .iter()
-            .map(|a| (a.id.as_str(), a.name.as_str()))
+            .map(|a| (a.id.clone(), s(&a.name)))
             .collect();
         let parties: Vec<Obj> = flat
             .iter()
             .map(|fp| {
-                let (obj, entries) = party(fp, &asset_names);
+                let (obj, entries) = party(fp, &asset_name_by_id);
                 for (asset_id, entry) in entries {
                     access_by_asset
                         .entry(asset_id)
@@ -304,11 +304,6 @@ impl ScenarioView {
             .collect();
 
         let mut asset_by_id = HashMap::default();
-        let asset_name_by_id = sc
-            .assets
-            .iter()
-            .map(|a| (a.id.clone(), s(&a.name)))
-            .collect();
         let assets: Vec<Obj> = sc
             .assets
             .iter()
@@ -536,7 +531,7 @@ fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<Fl
 
 /// A party object and its access entries (by asset id). `asset_names` gives each entry the
 /// name of its asset, which nearly every message about access needs.
-fn party(fp: &FlatParty<'_>, asset_names: &HashMap<&str, &str>) -> (Obj, Vec<(String, Obj)>) {
+fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Vec<(String, Obj)>) {
     let p = fp.party;
     let path = &fp.path;
     let mut entries = Vec::new();
@@ -553,9 +548,10 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<&str, &str>) -> (Obj, Vec<(St
                             ("asset", s(&a.asset)),
                             (
                                 "asset_name",
-                                s(asset_names
-                                    .get(a.asset.as_str())
-                                    .unwrap_or(&a.asset.as_str())),
+                                asset_names
+                                    .get(&a.asset)
+                                    .cloned()
+                                    .unwrap_or_else(|| s(&a.asset)),
                             ),
                             ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
                             (

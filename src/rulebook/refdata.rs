@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use rustc_hash::FxHashMap as HashMap;
-
+use foldhash::HashMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Scenario paths (`suppliers[0].access[1]`) and their places in the YAML source. Built once
 //! while parsing, so that diagnostics and findings can point at the exact line.
 
-use rustc_hash::FxHashMap;
+use foldhash::HashMap;
 
 use crate::source::Span;
 
@@ -13,11 +13,12 @@ pub struct NodeSpans {
     pub is_collection: bool,
 }
 
-/// Path → spans for every node of one document. Keys are our own paths, not input an
-/// attacker chooses freely enough to matter, so the fast Fx hash is fine.
+/// Path → spans for every node of one document. Keys come from the input, so the hasher is
+/// seeded per process (foldhash: several times quicker than std's SipHash on short keys,
+/// and a file cannot be crafted offline to make every key collide).
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
-    nodes: FxHashMap<String, NodeSpans>,
+    nodes: HashMap<String, NodeSpans>,
 }
 
 impl SpanIndex {
@@ -54,7 +55,7 @@ impl SpanIndex {
 
     /// The nodes under `prefix`, re-rooted (an inline scenario inside a test file).
     pub fn subtree(&self, prefix: &str) -> SpanIndex {
-        let mut nodes = FxHashMap::default();
+        let mut nodes = HashMap::default();
         for (path, spans) in &self.nodes {
             if path == prefix {
                 nodes.insert(String::new(), *spans);
