@@ -64,10 +64,11 @@ where
     };
     std::thread::scope(|scope| {
         let (sender, results) = mpsc::channel::<(usize, R)>();
+        let mut workers = Vec::new();
         for _ in 0..threads.clamp(1, items.len().max(1)) {
             let sender = sender.clone();
             let (next, gate, work) = (&next, &gate, &work);
-            scope.spawn(move || {
+            workers.push(scope.spawn(move || {
                 let _guard = StopOnPanic(gate);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -90,7 +91,7 @@ where
                         return;
                     }
                 }
-            });
+            }));
         }
         drop(sender);
         let mut waiting = BTreeMap::new();
@@ -107,6 +108,12 @@ where
             }
         }
         gate.stop();
+        // A worker's panic goes on with its own message, not a generic one from the scope.
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
     });
 }
 
@@ -178,6 +185,27 @@ mod tests {
         );
         assert_eq!(handed, 10);
         assert!(done.load(Ordering::SeqCst) < 10 + 4 + 2, "workers ran on");
+    }
+
+    /// A worker that panics while the others wait on the window must not leave the consumer
+    /// waiting for its item: the panic surfaces (a hang would stall the test instead).
+    #[test]
+    #[should_panic(expected = "worker failed")]
+    fn a_panicking_worker_surfaces_instead_of_hanging() {
+        let items: Vec<usize> = (0..100).collect();
+        map_in_order(
+            &items,
+            3,
+            2,
+            |&i| {
+                if i == 1 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    panic!("worker failed");
+                }
+                i
+            },
+            |_| true,
+        );
     }
 
     #[test]
