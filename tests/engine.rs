@@ -286,6 +286,21 @@ fn rhai_syntax_error_names_rule_file_line_and_column() {
     );
 }
 
+/// Closures are compiled out: an anonymous function that reads a variable around it does not
+/// compile, and the help says what to write instead.
+#[test]
+fn a_capturing_closure_is_a_syntax_error_with_help() {
+    let run = check("closure-capture", "clean", &[]);
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(all.contains("Undefined variable: wanted"), "{all}");
+    assert!(
+        all.contains("╭─[tests/fixtures/rules/closure-capture/test/t-closure.rhai:12:42]"),
+        "{all}"
+    );
+    assert!(all.contains("write a `for` loop instead"), "{all}");
+}
+
 /// Bad metadata (unknown key, no citation, 2019-02-29) is reported at each `//!` line in one run.
 #[test]
 fn bad_metadata_points_at_each_metadata_line() {

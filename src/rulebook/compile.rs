@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use rhai::{Engine, ParseError, Position};
+use rhai::{Engine, ParseError, ParseErrorType, Position};
 
 use crate::diag::Problem;
 use crate::source::{SourceFile, Span};
@@ -93,7 +93,21 @@ fn syntax_problem(file: &Arc<SourceFile>, e: &ParseError) -> Problem {
     )
     .at(file, span)
     .label("here")
-    .help("see rules/README.md for the rule language")
+    .help(syntax_help(e.err_type()))
+}
+
+/// Rule authors meet one error more than any other; say what usually causes it.
+fn syntax_help(error: &ParseErrorType) -> &'static str {
+    match error {
+        // Closures are compiled out (the `no_closure` feature in Cargo.toml): an anonymous
+        // function cannot read the variables around it.
+        ParseErrorType::VariableUndefined(_) => {
+            "declare it with `let` before its first use; an anonymous function (`|x| ...`) \
+             cannot use the variables around it, so write a `for` loop instead \
+             (rules/README.md, \"Sandbox\")"
+        }
+        _ => "see rules/README.md for the rule language",
+    }
 }
 
 /// A Rhai position (line, column in characters) as a byte span in the file.
