@@ -490,12 +490,12 @@ fn json(ctx: &RenderCtx<'_>, base: &str, diffs: &[FileDiff]) -> String {
                 new: d
                     .new_findings()
                     .into_iter()
-                    .map(|f| model::finding(f, ctx.rulebook, after_date))
+                    .map(|f| model::finding(f, ctx.rulebook, after_date, None))
                     .collect(),
                 resolved: d
                     .resolved()
                     .into_iter()
-                    .map(|f| model::finding(f, ctx.rulebook, before_date))
+                    .map(|f| model::finding(f, ctx.rulebook, before_date, None))
                     .collect(),
                 unchanged: d.unchanged(),
             }

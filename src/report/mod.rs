@@ -83,7 +83,7 @@ pub trait Render: Sync {
 pub fn renderer(format: Format) -> Box<dyn Render> {
     match format {
         Format::Human => Box::new(human::Human),
-        Format::Json => Box::new(json::Json),
+        Format::Json => Box::new(json::Json::default()),
         Format::Sarif => Box::new(sarif::Sarif),
         Format::Junit => Box::new(junit::Junit),
         Format::Github => Box::new(github::Github),

@@ -14,7 +14,9 @@
 //! Findings are sorted by severity, rule id and path; every list is deterministic.
 //! Fields are only ever added within v1, never renamed or removed.
 
+use foldhash::HashMap;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::diag::Problems;
 use crate::eval::outcome::{FactValue, Receipt, WaiverDecision};
@@ -74,12 +76,12 @@ pub struct FindingModel<'a> {
     pub rule: &'a str,
     pub severity: Severity,
     pub kind: &'static str,
-    pub title: Option<&'a Text>,
+    pub title: Option<Fixed<'a, Text>>,
     pub message: &'a Text,
     pub question: Option<&'a Text>,
-    pub help: Option<&'a Text>,
+    pub help: Option<Fixed<'a, Text>>,
     /// The citations that apply on the evaluation date.
-    pub citations: Vec<&'a Citation>,
+    pub citations: Vec<Fixed<'a, Citation>>,
     pub path: &'a str,
     pub line: usize,
     pub column: usize,
@@ -138,17 +140,87 @@ pub fn counts(e: &Evaluation) -> Counts {
     }
 }
 
-pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook, as_of: &str) -> FindingModel<'a> {
+/// A part of a finding that is the same in every finding of its rule (title, help, a
+/// citation): the value, or its JSON made once per run by [`RuleTexts`]. A generated batch
+/// scenario has hundreds of findings; copying these parts costs a fraction of escaping them
+/// again each time.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Fixed<'a, T> {
+    Value(&'a T),
+    Json(&'a RawValue),
+}
+
+/// The fixed parts of every rule's findings, serialised once.
+#[derive(Debug, Default)]
+pub struct RuleTexts(HashMap<String, RuleText>);
+
+#[derive(Debug)]
+struct RuleText {
+    title: Box<RawValue>,
+    help: Option<Box<RawValue>>,
+    /// In the order of the rule's `citations`.
+    citations: Vec<Box<RawValue>>,
+}
+
+impl RuleTexts {
+    pub fn new(rulebook: &Rulebook) -> RuleTexts {
+        fn json<T: Serialize>(value: &T) -> Option<Box<RawValue>> {
+            serde_json::value::to_raw_value(value).ok()
+        }
+        let texts = rulebook.rules.iter().filter_map(|r| {
+            let m = &r.meta;
+            let text = RuleText {
+                title: json(&m.title)?,
+                help: match &m.help {
+                    Some(help) => Some(json(help)?),
+                    None => None,
+                },
+                citations: m.citations.iter().map(json).collect::<Option<_>>()?,
+            };
+            Some((m.id.clone(), text))
+        });
+        RuleTexts(texts.collect())
+    }
+}
+
+/// A finding in the model; `texts` (when given) supplies the fixed parts already serialised.
+pub fn finding<'a>(
+    f: &'a Finding,
+    rulebook: &'a Rulebook,
+    as_of: &str,
+    texts: Option<&'a RuleTexts>,
+) -> FindingModel<'a> {
     let meta = rulebook.rule(&f.rule).map(|r| &r.meta);
+    let text = texts.and_then(|t| t.0.get(&f.rule));
+    let citations = match meta {
+        None => Vec::new(),
+        Some(m) => m
+            .citations
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.applies_on(as_of))
+            .map(|(i, c)| match text.and_then(|t| t.citations.get(i)) {
+                Some(raw) => Fixed::Json(raw),
+                None => Fixed::Value(c),
+            })
+            .collect(),
+    };
     FindingModel {
         rule: &f.rule,
         severity: f.severity,
         kind: f.kind.as_str(),
-        title: meta.map(|m| &m.title),
+        title: match text {
+            Some(t) => Some(Fixed::Json(&t.title)),
+            None => meta.map(|m| Fixed::Value(&m.title)),
+        },
         message: &f.message,
         question: f.question.as_ref(),
-        help: meta.and_then(|m| m.help.as_ref()),
-        citations: meta.map(|m| m.citations_on(as_of)).unwrap_or_default(),
+        help: match text {
+            Some(t) => t.help.as_deref().map(Fixed::Json),
+            None => meta.and_then(|m| m.help.as_ref()).map(Fixed::Value),
+        },
+        citations,
         path: &f.path,
         line: f.line,
         column: f.column,
@@ -158,7 +230,11 @@ pub fn finding<'a>(f: &'a Finding, rulebook: &'a Rulebook, as_of: &str) -> Findi
     }
 }
 
-pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'a> {
+pub fn evaluated<'a>(
+    e: &'a Evaluation,
+    rulebook: &'a Rulebook,
+    texts: Option<&'a RuleTexts>,
+) -> ResultModel<'a> {
     ResultModel::Evaluated(EvaluatedModel {
         file: &e.file,
         scenario_id: &e.scenario_id,
@@ -170,7 +246,7 @@ pub fn evaluated<'a>(e: &'a Evaluation, rulebook: &'a Rulebook) -> ResultModel<'
         findings: e
             .findings
             .iter()
-            .map(|f| finding(f, rulebook, &e.as_of))
+            .map(|f| finding(f, rulebook, &e.as_of, texts))
             .collect(),
         facts: &e.facts,
         waivers: &e.waivers,
@@ -207,4 +283,46 @@ pub fn invalid(file: &str, problems: &Problems) -> ResultModel<'static> {
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::eval::Evaluator;
+    use crate::rulebook::Tree;
+    use crate::source::SourceFile;
+
+    /// The JSON of a result is the same whether the rule texts are copied from `RuleTexts` or
+    /// serialised per finding: titles, help, and the citations that apply on the date judged
+    /// (the 2015 and 2019 cases cite 1996:627 or 2018:585 by period).
+    #[test]
+    fn rule_texts_serialised_once_give_the_same_json() {
+        let rulebook = Arc::new(Rulebook::load(&[Tree::Builtin]).expect("standard rulebook"));
+        let texts = RuleTexts::new(&rulebook);
+        assert_eq!(
+            texts.0.len(),
+            rulebook.rules.len(),
+            "every rule has its texts"
+        );
+        let evaluator = Evaluator::new(rulebook.clone());
+        for name in [
+            "transportstyrelsen-2015",
+            "myndighet-2019-overgang",
+            "okanda-fakta",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("scenarios/{name}.yaml"));
+            let text = std::fs::read_to_string(path).expect("example scenario");
+            let file = Arc::new(SourceFile::new(name, name, text));
+            let loaded = crate::scenario::load_source(file, rulebook.as_ref())
+                .expect("valid example scenario");
+            let evaluation = evaluator.evaluate(Arc::new(loaded), None);
+            assert!(!evaluation.findings.is_empty(), "{name} has findings");
+            let copied = serde_json::to_string(&evaluated(&evaluation, &rulebook, Some(&texts)));
+            let fresh = serde_json::to_string(&evaluated(&evaluation, &rulebook, None));
+            assert_eq!(copied.expect("json"), fresh.expect("json"), "{name}");
+        }
+    }
 }

@@ -110,6 +110,12 @@ impl Citation {
         }
         s
     }
+
+    /// Whether the citation applies on `date`: it has no period of its own, or that period
+    /// contains the date.
+    pub fn applies_on(&self, date: &str) -> bool {
+        self.in_force.as_ref().is_none_or(|p| p.contains(date))
+    }
 }
 
 impl RuleMeta {
@@ -118,7 +124,7 @@ impl RuleMeta {
     pub fn citations_on(&self, date: &str) -> Vec<&Citation> {
         self.citations
             .iter()
-            .filter(|c| c.in_force.as_ref().is_none_or(|p| p.contains(date)))
+            .filter(|c| c.applies_on(date))
             .collect()
     }
 }
