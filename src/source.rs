@@ -82,14 +82,14 @@ impl SourceFile {
             .unwrap_or(self.text.len());
         let line_text = &self.text[start..line_end];
         let content = || line_text.trim_end_matches(['\n', '\r']).len();
+        let index = column.saturating_sub(1);
+        // Up to the column, characters are bytes when they are ASCII: true of most positions
+        // even in a file with "Överförmyndarärenden" further along its lines.
+        if index < line_text.len() && (self.ascii || line_text.as_bytes()[..index].is_ascii()) {
+            return start + index;
+        }
         if self.ascii {
-            let index = column.saturating_sub(1);
-            return start
-                + if index < line_text.len() {
-                    index
-                } else {
-                    content()
-                };
+            return start + content();
         }
         let byte_in_line = line_text
             .char_indices()
@@ -214,34 +214,40 @@ mod tests {
         assert_eq!(src.offset_of(3, 1), src.text.find("b: ok").unwrap());
     }
 
-    /// The ASCII shortcut must give what walking the characters gives, also past the end of
-    /// a line, on `\r\n` endings and on lines beyond the last.
+    /// The ASCII shortcuts (whole file, or a line's start up to the column) must give what
+    /// walking the characters gives, also past the end of a line, on `\r\n` endings, on lines
+    /// beyond the last and right after a non-ASCII character.
     #[test]
     fn ascii_shortcut_agrees_with_walking_characters() {
-        let text = "a: 1\r\nbb: [x, y]\n\n  - z\r\nlast";
-        let src = SourceFile::new("t", "t", text);
-        assert!(src.ascii);
-        let walked = |line: usize, column: usize| {
-            let starts: Vec<usize> = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            let idx = line.saturating_sub(1).min(starts.len() - 1);
-            let end = starts.get(idx + 1).copied().unwrap_or(text.len());
-            let line_text = &text[starts[idx]..end];
-            starts[idx]
-                + line_text
-                    .char_indices()
-                    .nth(column.saturating_sub(1))
-                    .map(|(i, _)| i)
-                    .unwrap_or_else(|| line_text.trim_end_matches(['\n', '\r']).len())
-        };
-        for line in 0..8 {
-            for column in 0..16 {
-                assert_eq!(
-                    src.offset_of(line, column),
-                    walked(line, column),
-                    "{line}:{column}"
-                );
+        let texts = [
+            "a: 1\r\nbb: [x, y]\n\n  - z\r\nlast",
+            "a: 1\r\nort: Zürich, Åre\nnamn: Överförmyndarärenden\r\n  - ö: ä\nlast ü",
+        ];
+        for (n, text) in texts.into_iter().enumerate() {
+            let src = SourceFile::new("t", "t", text);
+            assert_eq!(src.ascii, n == 0);
+            let walked = |line: usize, column: usize| {
+                let starts: Vec<usize> = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                let idx = line.saturating_sub(1).min(starts.len() - 1);
+                let end = starts.get(idx + 1).copied().unwrap_or(text.len());
+                let line_text = &text[starts[idx]..end];
+                starts[idx]
+                    + line_text
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map(|(i, _)| i)
+                        .unwrap_or_else(|| line_text.trim_end_matches(['\n', '\r']).len())
+            };
+            for line in 0..8 {
+                for column in 0..32 {
+                    assert_eq!(
+                        src.offset_of(line, column),
+                        walked(line, column),
+                        "text {n}, {line}:{column}"
+                    );
+                }
             }
         }
     }

@@ -128,6 +128,14 @@ impl Obj {
         }
     }
 
+    /// Field number `index` of [`FIELD_NAMES`], if this object has it.
+    pub fn slot(&self, index: usize) -> Option<&Dynamic> {
+        match self.0.slots.get(index) {
+            Some(&at) if at != ABSENT => self.0.fields.get(at as usize).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Dynamic> {
         self.0
             .fields

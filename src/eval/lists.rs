@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
 
-use super::bridge::Obj;
+use super::bridge::{Obj, field_index};
 use super::sandbox;
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
@@ -17,22 +17,51 @@ fn err<T>(msg: impl Into<String>) -> RhaiResult<T> {
     Err(EvalAltResult::ErrorRuntime(Dynamic::from(msg.into()), Position::NONE).into())
 }
 
-/// `item.field` for a scenario object or a map; like a script's read, a field the item does
-/// not have is an error, never `()`.
-fn field_of(item: &Dynamic, field: &str) -> RhaiResult<Dynamic> {
-    if let Some(obj) = item.read_lock::<Obj>() {
-        return obj.property(field);
+/// A field name, looked up in [`FIELD_NAMES`](super::bridge::FIELD_NAMES) once per call
+/// rather than compared with every item's field names.
+struct Field<'a> {
+    name: &'a str,
+    index: Option<usize>,
+}
+
+impl<'a> Field<'a> {
+    fn new(name: &'a str) -> Field<'a> {
+        Field {
+            name,
+            index: field_index(name),
+        }
     }
-    if let Some(map) = item.read_lock::<Map>() {
-        return match map.get(field) {
-            Some(v) => Ok(v.clone()),
-            None => err(format!("the map has no property `{field}`")),
-        };
+
+    /// `f(&item.field)` for a scenario object or a map, without copying the value; like a
+    /// script's read, a field the item does not have is an error, never `()`.
+    fn read<R>(&self, item: &Dynamic, f: impl FnOnce(&Dynamic) -> RhaiResult<R>) -> RhaiResult<R> {
+        let field = self.name;
+        if let Some(obj) = item.read_lock::<Obj>() {
+            return match self
+                .index
+                .and_then(|i| obj.slot(i))
+                .or_else(|| obj.get(field))
+            {
+                Some(v) => f(v),
+                None => obj.property(field).and_then(|v| f(&v)),
+            };
+        }
+        if let Some(map) = item.read_lock::<Map>() {
+            return match map.get(field) {
+                Some(v) => f(v),
+                None => err(format!("the map has no property `{field}`")),
+            };
+        }
+        err(format!(
+            "`{field}` is read from objects and maps, not from {}",
+            item.type_name()
+        ))
     }
-    err(format!(
-        "`{field}` is read from objects and maps, not from {}",
-        item.type_name()
-    ))
+
+    /// A copy of `item.field`.
+    fn value(&self, item: &Dynamic) -> RhaiResult<Dynamic> {
+        self.read(item, |v| Ok(v.clone()))
+    }
 }
 
 /// Whether two values are equal the way a script's `==` sees texts, numbers, booleans and
@@ -75,9 +104,10 @@ fn filter_by(
     field: &str,
     mut keep: impl FnMut(&Dynamic) -> RhaiResult<bool>,
 ) -> RhaiResult<Array> {
+    let field = Field::new(field);
     let mut out = Array::new();
     for item in list {
-        if keep(&field_of(item, field)?)? {
+        if field.read(item, &mut keep)? {
             out.push(item.clone());
         }
     }
@@ -112,23 +142,26 @@ pub fn register(engine: &mut Engine) {
         },
     );
     engine.register_fn("pluck", |list: &mut Array, field: &str| {
+        let field = Field::new(field);
         list.iter()
-            .map(|item| field_of(item, field))
+            .map(|item| field.value(item))
             .collect::<RhaiResult<Array>>()
     });
     engine.register_fn(
         "gather",
         |list: &mut Array, field: &str| -> RhaiResult<Array> {
+            let name = field;
+            let field = Field::new(name);
             let mut out = Array::new();
             for item in list.iter() {
-                let v = field_of(item, field)?;
-                if v.is_unit() {
-                    continue;
-                }
-                match v.try_cast::<Array>() {
-                    Some(items) => out.extend(items),
-                    None => return err(format!("`{field}` must be a list or ()")),
-                }
+                field.read(item, |v| {
+                    if let Some(items) = v.read_lock::<Array>() {
+                        out.extend(items.iter().cloned());
+                    } else if !v.is_unit() {
+                        return err(format!("`{name}` must be a list or ()"));
+                    }
+                    Ok(())
+                })?;
             }
             Ok(out)
         },
@@ -165,11 +198,14 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "first_with_any",
         |list: &mut Array, field: &str, values: Array| -> RhaiResult<Dynamic> {
+            let field = Field::new(field);
             for item in list.iter() {
-                let v = field_of(item, field)?;
-                if let Some(items) = v.read_lock::<Array>()
-                    && items.iter().any(|x| values.iter().any(|y| same(x, y)))
-                {
+                let found = field.read(item, |v| {
+                    Ok(v.read_lock::<Array>().is_some_and(|items| {
+                        items.iter().any(|x| values.iter().any(|y| same(x, y)))
+                    }))
+                })?;
+                if found {
                     return Ok(item.clone());
                 }
             }
