@@ -65,6 +65,18 @@ impl SourceFile {
         }
     }
 
+    /// Each line with its byte offset, line ending included (from the line starts already
+    /// known, without searching the text again).
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        let ends = self.line_starts.iter().skip(1).copied();
+        self.line_starts
+            .iter()
+            .copied()
+            .zip(ends.chain(std::iter::once(self.text.len())))
+            .map(|(start, end)| (start, &self.text[start..end]))
+            .filter(|(_, line)| !line.is_empty())
+    }
+
     /// SHA-256 of the text, in lower-case hex.
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| sha256_hex(self.text.as_bytes()))

@@ -305,8 +305,8 @@ fn first_content_line(file: &SourceFile) -> usize {
 /// documents in one file, and flow nesting deep enough to threaten the stack.
 fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
     let mut seen_content = false;
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
+    let mut too_deep = None;
+    for (offset, line) in file.lines() {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed.starts_with("--- ") {
             if seen_content {
@@ -323,24 +323,22 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
         } else if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "..." {
             seen_content = true;
         }
-        offset += line.len();
-    }
-    // Block nesting (`- - - x`, deep indentation) is bounded by how far in a line's
-    // content starts; flow nesting (`[[[`) by counting brackets.
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
+        // Block nesting (`- - - x`, deep indentation) is bounded by how far in a line's
+        // content starts; flow nesting (`[[[`) by counting brackets below.
         let indent = line.len() - line.trim_start_matches([' ', '-', '?', ':', '\t']).len();
-        if indent > 2 * MAX_DEPTH {
-            return Some(
-                Problem::new(
-                    "granska::yaml::depth",
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .at(file, Span::new(offset, 1))
-                .label("too deep"),
-            );
+        if indent > 2 * MAX_DEPTH && too_deep.is_none() {
+            too_deep = Some(offset);
         }
-        offset += line.len();
+    }
+    if let Some(offset) = too_deep {
+        return Some(
+            Problem::new(
+                "granska::yaml::depth",
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            )
+            .at(file, Span::new(offset, 1))
+            .label("too deep"),
+        );
     }
     let mut depth = 0usize;
     for (i, b) in file.text.bytes().enumerate() {
