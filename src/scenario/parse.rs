@@ -331,14 +331,7 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
         }
     }
     if let Some(offset) = too_deep {
-        return Some(
-            Problem::new(
-                "granska::yaml::depth",
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-            )
-            .at(file, Span::new(offset, 1))
-            .label("too deep"),
-        );
+        return Some(too_deep_at(file, offset));
     }
     let mut depth = 0usize;
     for (i, b) in file.text.bytes().enumerate() {
@@ -346,14 +339,7 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(
-                        Problem::new(
-                            "granska::yaml::depth",
-                            format!("nesting deeper than {MAX_DEPTH} levels"),
-                        )
-                        .at(file, Span::new(i, 1))
-                        .label("too deep"),
-                    );
+                    return Some(too_deep_at(file, i));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -362,6 +348,15 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
         }
     }
     None
+}
+
+fn too_deep_at(file: &Arc<SourceFile>, offset: usize) -> Problem {
+    Problem::new(
+        "granska::yaml::depth",
+        format!("nesting deeper than {MAX_DEPTH} levels"),
+    )
+    .at(file, Span::new(offset, 1))
+    .label("too deep")
 }
 
 fn load_error(file: &Arc<SourceFile>, err: marked_yaml::LoadError, top: TopLevel) -> Problem {
