@@ -5,6 +5,7 @@ pub mod model;
 pub mod parse;
 pub mod spans;
 pub mod validate;
+mod yaml_tree;
 
 use std::path::Path;
 use std::sync::Arc;

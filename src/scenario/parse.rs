@@ -1,14 +1,14 @@
 //! YAML text → JSON value + span index, with the hostile-input guards: size limit, UTF-8,
-//! empty files, nesting depth, no anchors/aliases/tags (marked-yaml refuses them, so an alias
+//! empty files, nesting depth, no anchors/aliases/tags (`yaml_tree` refuses them, so an alias
 //! bomb cannot expand), duplicate keys.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use marked_yaml::{LoaderOptions, Node};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
-use super::spans::{NodeSpans, SpanIndex, child_index, child_key};
+use super::spans::{NodeSpans, SpanIndex};
+use super::yaml_tree::{self, LoadError};
 use crate::diag::{Problem, Problems};
 use crate::source::{SourceFile, Span};
 
@@ -97,30 +97,11 @@ pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanI
                 .into(),
         );
     }
-    // prevent_coercion marks quoted scalars as not coercible, so `'2015'` stays text.
-    let options = LoaderOptions::default()
-        .error_on_duplicate_keys(true)
-        .prevent_coercion(true);
-    let options = match top {
-        TopLevel::Mapping => options.toplevel_mapping(),
-        TopLevel::Sequence => options.toplevel_sequence(),
-    };
     if let Some(problem) = guard_structure(file) {
         return Err(problem.into());
     }
-    let node = marked_yaml::parse_yaml_with_options(0, &*file.text, options)
-        .map_err(|e| Problems::from(load_error(file, e, top)))?;
-    let mut index = SpanIndex::default();
-    let mut problems = Problems::default();
-    let value = convert(
-        file,
-        &node,
-        String::new(),
-        None,
-        0,
-        &mut index,
-        &mut problems,
-    );
+    let (value, mut index, problems) =
+        yaml_tree::load(file, top).map_err(|e| Problems::from(load_error(file, e, top)))?;
     // Problems about the whole document point at its first line of content, column 1.
     let first = first_content_line(file);
     index.insert(
@@ -134,115 +115,9 @@ pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanI
     problems.into_result((value, index))
 }
 
-/// Convert a marked node (and its children) that lies in `file`, recording spans under `path`.
-pub fn convert(
-    file: &SourceFile,
-    node: &Node,
-    path: String,
-    key: Option<Span>,
-    depth: usize,
-    index: &mut SpanIndex,
-    problems: &mut Problems,
-) -> Value {
-    let start = node
-        .span()
-        .start()
-        .map(|m| file.offset_of(m.line(), m.column()))
-        .unwrap_or(0);
-    if depth > MAX_DEPTH {
-        if problems.is_empty() {
-            problems.push(
-                Problem::new(
-                    "granska::yaml::depth",
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .at(&Arc::new(file.clone()), Span::new(start, 1)),
-            );
-        }
-        return Value::Null;
-    }
-    match node {
-        Node::Scalar(s) => {
-            // An empty value has the position of the next token; point at its key instead.
-            let span = match key {
-                Some(k) if s.as_str().is_empty() => k,
-                _ => scalar_span(file, start, s.as_str()),
-            };
-            index.insert(
-                path,
-                NodeSpans {
-                    key,
-                    value: span,
-                    is_collection: false,
-                },
-            );
-            resolve_scalar(s.as_str(), s.may_coerce())
-        }
-        Node::Mapping(m) => {
-            let value_span = if key.is_some() {
-                Span::new(start, 1)
-            } else {
-                file.rest_of_line(start)
-            };
-            index.insert(
-                path.clone(),
-                NodeSpans {
-                    key,
-                    value: value_span,
-                    is_collection: true,
-                },
-            );
-            let mut out = Map::new();
-            for (k, v) in m.iter() {
-                let kstart = k
-                    .span()
-                    .start()
-                    .map(|m| file.offset_of(m.line(), m.column()))
-                    .unwrap_or(start);
-                let kspan = scalar_span(file, kstart, k.as_str());
-                let child = child_key(&path, k.as_str());
-                let cv = convert(file, v, child, Some(kspan), depth + 1, index, problems);
-                out.insert(k.as_str().to_string(), cv);
-            }
-            Value::Object(out)
-        }
-        Node::Sequence(seq) => {
-            let value_span = if key.is_some() {
-                Span::new(start, 1)
-            } else {
-                file.rest_of_line(start)
-            };
-            index.insert(
-                path.clone(),
-                NodeSpans {
-                    key,
-                    value: value_span,
-                    is_collection: true,
-                },
-            );
-            let items = seq
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    convert(
-                        file,
-                        item,
-                        child_index(&path, i),
-                        None,
-                        depth + 1,
-                        index,
-                        problems,
-                    )
-                })
-                .collect();
-            Value::Array(items)
-        }
-    }
-}
-
 /// YAML 1.2 core schema resolution of a plain scalar; quoted scalars stay strings.
 /// `NO` stays a string (Norway), `2015-04-21` stays a string (a date).
-fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
+pub(super) fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
     if !may_coerce {
         return Value::String(text.to_string());
     }
@@ -275,7 +150,7 @@ fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
 
 /// The source span of a scalar that starts at byte `start`: the text itself, a quoted
 /// string up to its closing quote, or the rest of the line.
-fn scalar_span(file: &SourceFile, start: usize, text: &str) -> Span {
+pub(super) fn scalar_span(file: &SourceFile, start: usize, text: &str) -> Span {
     let rest = &file.text[start.min(file.text.len())..];
     if !text.is_empty() && rest.starts_with(text) {
         return Span::new(start, text.len());
@@ -301,8 +176,8 @@ fn first_content_line(file: &SourceFile) -> usize {
     0
 }
 
-/// Refuse what marked-yaml cannot take safely before handing the text to it: several
-/// documents in one file, and flow nesting deep enough to threaten the stack.
+/// Refuse what the parser cannot take safely before handing the text to it: several
+/// documents in one file, and nesting deep enough to threaten the stack.
 fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
     let mut seen_content = false;
     let mut too_deep = None;
@@ -359,47 +234,45 @@ fn too_deep_at(file: &Arc<SourceFile>, offset: usize) -> Problem {
     .label("too deep")
 }
 
-fn load_error(file: &Arc<SourceFile>, err: marked_yaml::LoadError, top: TopLevel) -> Problem {
-    use marked_yaml::LoadError as E;
-    let at = |m: &marked_yaml::Marker| file.offset_of(m.line(), m.column());
+fn load_error(file: &Arc<SourceFile>, err: LoadError, top: TopLevel) -> Problem {
     match err {
-        E::TopLevelMustBeMapping(m) => Problem::new(
+        LoadError::TopLevelMustBeMapping(at) => Problem::new(
             "granska::yaml::top-level",
             "the top level must be a mapping (`granska: 1`, `id: …`, …)",
         )
-        .at(file, file.rest_of_line(at(&m)))
+        .at(file, file.rest_of_line(at))
         .label("expected `key: value` here"),
-        E::TopLevelMustBeSequence(m) => Problem::new(
+        LoadError::TopLevelMustBeSequence(at) => Problem::new(
             "granska::yaml::top-level",
             "the top level must be a list (`- name: …`)",
         )
-        .at(file, file.rest_of_line(at(&m)))
+        .at(file, file.rest_of_line(at))
         .label("expected `- …` here"),
-        E::UnexpectedAnchor(m) => Problem::new(
+        LoadError::Anchor(at) => Problem::new(
             "granska::yaml::anchor",
             "YAML anchors and aliases are not allowed",
         )
-        .at(file, file.char_span(at(&m)))
+        .at(file, file.char_span(at))
         .label("anchor")
         .help(
             "write the value out; anchors make files hard to review and can expand without bound",
         ),
-        E::UnexpectedTag(m) => {
+        LoadError::Tag(at) => {
             Problem::new("granska::yaml::tag", "YAML tags (`!…`) are not allowed")
-                .at(file, file.char_span(at(&m)))
+                .at(file, file.char_span(at))
                 .label("tag")
         }
-        E::MappingKeyMustBeScalar(m) => {
+        LoadError::KeyMustBeScalar(at) => {
             Problem::new("granska::yaml::key", "mapping keys must be plain words")
-                .at(file, file.char_span(at(&m)))
+                .at(file, file.char_span(at))
                 .label("complex key")
         }
-        E::ScanError(m, e) => {
+        LoadError::Syntax(e, line, column) => {
             let msg = e.info().to_string();
             // An unclosed flow collection is noticed at the next token, often on the next
             // line; the mistake is at the end of the line before.
-            let mut at_offset = at(&m);
-            if msg.contains("flow") && m.column() <= 1 {
+            let mut at_offset = file.offset_of(line, column);
+            if msg.contains("flow") && column <= 1 {
                 let before = file.text[..at_offset].trim_end();
                 at_offset = before.len().saturating_sub(1);
             }
@@ -413,15 +286,13 @@ fn load_error(file: &Arc<SourceFile>, err: marked_yaml::LoadError, top: TopLevel
                 .label("here")
                 .help(help)
         }
-        E::DuplicateKey(d) => {
-            let first = d.prev_key.span().start().map(&at).unwrap_or(0);
-            let second = d.key.span().start().map(&at).unwrap_or(0);
+        LoadError::DuplicateKey { key, first, second } => {
             let (fl, _) = file.line_col(first);
             Problem::new(
                 "granska::yaml::duplicate-key",
-                format!("key `{}` appears twice in one mapping", d.key.as_str()),
+                format!("key `{key}` appears twice in one mapping"),
             )
-            .at(file, Span::new(second, d.key.as_str().len().max(1)))
+            .at(file, Span::new(second, key.len().max(1)))
             .label(format!("already set on line {fl}"))
             .help(if top == TopLevel::Mapping {
                 "keep one of the two"
