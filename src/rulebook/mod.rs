@@ -285,7 +285,6 @@ impl Rulebook {
     /// Load and compile the rulebook from trees in order; a later tree overrides rules
     /// (by id), data sets (by id) and facts (by name) of an earlier one.
     pub fn load(trees: &[Tree]) -> Result<Rulebook, Problems> {
-        let engine = compile::compiler();
         let mut problems = Problems::default();
         let mut rules: BTreeMap<String, Rule> = BTreeMap::new();
         let mut facts: BTreeMap<String, FactDef> = BTreeMap::new();
@@ -506,12 +505,9 @@ impl Rulebook {
             return Err(problems);
         }
         // Shared functions become one module registered once in the evaluating engine,
-        // rather than a copy merged into every rule.
-        let lib = rhai::Module::eval_ast_as_new(rhai::Scope::new(), &lib_ast, engine)
-            .map(rhai::Shared::new)
-            .map_err(|e| {
-                Problems::from(Problem::new("granska::rule::lib", format!("lib/: {e}")))
-            })?;
+        // rather than a copy merged into every rule. The lib ASTs hold functions only, so
+        // their module is the whole lib (Rhai's module system is compiled out: `no_module`).
+        let lib = AsRef::<rhai::Shared<rhai::Module>>::as_ref(&lib_ast).clone();
         let mut slots: Vec<Option<Rule>> = list.into_iter().map(Some).collect();
         let ordered: Vec<Rule> = order.into_iter().filter_map(|i| slots[i].take()).collect();
         let by_id = ordered
