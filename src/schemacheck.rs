@@ -208,6 +208,13 @@ impl Checker {
                         .help(help),
                 );
             }
+            // Only names have a minimum length: every finding names its asset or party.
+            ValidationErrorKind::MinLength { .. } => out.push(
+                Problem::new(self.code("empty"), format!("{} must not be empty", shown(&path)))
+                    .at(file, here(&path))
+                    .label("empty")
+                    .help("findings name the organisation, assets and parties by it: write the name the decision-makers know"),
+            ),
             ValidationErrorKind::Pattern { pattern } => {
                 let (what, help) = if pattern.contains("A-Z]{2}") {
                     (

@@ -196,6 +196,20 @@ fn bad_date_names_line() {
     assert!(all.contains("`2024-02-30` is not a calendar date"), "{all}");
 }
 
+/// An empty name is refused wherever it is, every one at once: findings name parties and
+/// assets by it.
+#[test]
+fn empty_names_are_all_reported() {
+    let all = check_invalid("empty-name.yaml");
+    assert_at_line(&all, "empty-name.yaml", 14);
+    assert_at_line(&all, "empty-name.yaml", 22);
+    assert!(all.contains("`assets[0].name` must not be empty"), "{all}");
+    assert!(
+        all.contains("`suppliers[0].subcontractors[0].name` must not be empty"),
+        "{all}"
+    );
+}
+
 /// A key written twice in one mapping is reported at the second, naming the first line.
 #[test]
 fn duplicate_key_names_both_lines() {

@@ -128,6 +128,34 @@ pub fn register(engine: &mut Engine) {
         },
     );
     engine.register_fn(
+        "where_in",
+        |list: &mut Array, field: &str, values: Array| {
+            filter_by(list, field, |v| Ok(values.iter().any(|x| same(v, x))))
+        },
+    );
+    engine.register_fn(
+        "where_not_in",
+        |list: &mut Array, field: &str, values: Array| {
+            filter_by(list, field, |v| Ok(!values.iter().any(|x| same(v, x))))
+        },
+    );
+    engine.register_fn(
+        "values_of",
+        |map: &mut Map, keys: Array| -> RhaiResult<Array> {
+            keys.iter()
+                .map(|key| {
+                    let found = key
+                        .read_lock::<ImmutableString>()
+                        .and_then(|k| map.get(k.as_str()).cloned());
+                    match found {
+                        Some(v) => Ok(v),
+                        None => err(format!("the map has no property `{key}`")),
+                    }
+                })
+                .collect()
+        },
+    );
+    engine.register_fn(
         "where_fact",
         |list: &mut Array, field: &str, fact: &str| -> RhaiResult<Array> {
             sandbox::with_facts(fact, |facts| {
@@ -248,6 +276,31 @@ mod tests {
             "b"
         );
         assert_eq!(text(r#"access.where_eq("level", 1).len()"#), "0");
+    }
+
+    #[test]
+    fn where_in_keeps_the_items_whose_field_is_one_of_the_values() {
+        assert_eq!(
+            text(r#"access.where_in("level", ["admin", ()]).len()"#),
+            "2"
+        );
+        assert_eq!(
+            text(r#"access.where_not_in("level", ["admin", ()]).pluck("asset").join(",")"#),
+            "b"
+        );
+        assert_eq!(text(r#"access.where_in("level", []).len()"#), "0");
+        assert!(eval(r#"access.where_in("levle", ["admin"])"#).is_err());
+    }
+
+    #[test]
+    fn values_of_reads_keys_in_the_order_given_and_refuses_a_missing_one() {
+        assert_eq!(
+            text(r#"#{ a: "A", b: "B", c: "C" }.values_of(["c", "a", "c"]).join(",")"#),
+            "C,A,C"
+        );
+        assert_eq!(text(r#"#{ a: 1 }.values_of([]).len()"#), "0");
+        let missing = eval(r#"#{ a: 1 }.values_of(["a", "x"])"#).unwrap_err();
+        assert!(missing.to_string().contains("no property `x`"), "{missing}");
     }
 
     #[test]

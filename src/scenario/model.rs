@@ -44,6 +44,7 @@ pub struct Scenario {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
+    #[schemars(length(min = 1))]
     pub name: String,
     #[serde(rename = "type")]
     pub kind: OrganisationType,
@@ -116,6 +117,7 @@ pub enum Participant {
 pub struct Asset {
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub id: String,
+    #[schemars(length(min = 1))]
     pub name: String,
     pub classification: Option<Classification>,
     /// Secrecy provisions that cover the information, e.g. "OSL 21:3"; `[]` = none.
@@ -184,6 +186,7 @@ pub enum SecurityClassification {
 pub struct Party {
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub id: String,
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Where the legal entity is established (ISO 3166-1 alpha-2).
     #[schemars(pattern(r"^[A-Z]{2}$"))]
