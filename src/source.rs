@@ -46,12 +46,13 @@ impl From<Span> for miette::SourceSpan {
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl AsRef<Path>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let lone_cr = text
-            .match_indices('\r')
-            .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
+        let bytes = text.as_bytes();
+        let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
         let ascii = text.is_ascii();
+        // Every scenario of a batch is indexed by line: memchr finds the line ends a word at
+        // a time (str::match_indices was 0.6 % of a batch's instructions).
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
             .collect::<Vec<_>>()
             .into();
         SourceFile {

@@ -128,6 +128,11 @@ const INPUT_RULES: &[(&str, &str, &str)] = &[
         "Ett datum är inte ett giltigt datum ÅÅÅÅ-MM-DD",
     ),
     (
+        "granska::scenario::empty",
+        "A name is empty",
+        "Ett namn är tomt",
+    ),
+    (
         "granska::scenario::duplicate-id",
         "An id is used twice",
         "Ett id används två gånger",

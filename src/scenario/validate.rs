@@ -51,7 +51,9 @@ pub fn check_semantics(
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    fn text<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+        v.get(key).and_then(Value::as_str)
+    }
 
     let assets: Vec<(String, &Value)> = list(value, "assets")
         .iter()
@@ -61,10 +63,10 @@ pub fn check_semantics(
     let mut parties = Vec::new();
     collect_party_values(list(value, "suppliers"), "suppliers", &mut parties);
 
-    let mut first_use: HashMap<String, String> = HashMap::new();
+    let mut first_use: HashMap<&str, &str> = HashMap::new();
     for (path, item) in assets.iter().chain(parties.iter()) {
         let Some(id) = text(item, "id") else { continue };
-        if let Some(first) = first_use.get(&id) {
+        if let Some(first) = first_use.get(id) {
             let (line, _) = file.line_col(spans.label_span(&format!("{first}.id")).start);
             problems.push(
                 Problem::new(
@@ -76,57 +78,53 @@ pub fn check_semantics(
                 .help("ids must be unique across assets and parties at every depth"),
             );
         } else {
-            first_use.insert(id, path.clone());
+            first_use.insert(id, path);
         }
     }
-    let asset_ids: Vec<String> = assets.iter().filter_map(|(_, a)| text(a, "id")).collect();
-    let asset_ids: Vec<&str> = asset_ids.iter().map(String::as_str).collect();
-    let party_ids: Vec<String> = parties.iter().filter_map(|(_, p)| text(p, "id")).collect();
-    let party_ids: Vec<&str> = party_ids.iter().map(String::as_str).collect();
-    let dangling =
-        |problems: &mut Problems, path: String, what: &str, id: &str, candidates: &[&str]| {
-            if candidates.contains(&id) {
-                return;
+    let asset_ids: Vec<&str> = assets.iter().filter_map(|(_, a)| text(a, "id")).collect();
+    let party_ids: Vec<&str> = parties.iter().filter_map(|(_, p)| text(p, "id")).collect();
+    // Paths are built only for a problem: a valid file has thousands of nodes to check.
+    let dangling = |problems: &mut Problems,
+                    path: &dyn Fn() -> String,
+                    what: &str,
+                    id: &str,
+                    candidates: &[&str]| {
+        if candidates.contains(&id) {
+            return;
+        }
+        let mut p = Problem::new(
+            "granska::scenario::dangling-ref",
+            format!("no {what} has the id `{id}`"),
+        )
+        .at(file, spans.label_span(&path()))
+        .label(format!("unknown {what}"));
+        p = match did_you_mean(id, candidates.iter().copied()) {
+            Some(s) => p.help(format!("did you mean `{s}`?")),
+            None if !candidates.is_empty() && candidates.len() <= 12 => {
+                p.help(format!("known: {}", candidates.join(", ")))
             }
-            let mut p = Problem::new(
-                "granska::scenario::dangling-ref",
-                format!("no {what} has the id `{id}`"),
-            )
-            .at(file, spans.label_span(&path))
-            .label(format!("unknown {what}"));
-            p = match did_you_mean(id, candidates.iter().copied()) {
-                Some(s) => p.help(format!("did you mean `{s}`?")),
-                None if !candidates.is_empty() && candidates.len() <= 12 => {
-                    p.help(format!("known: {}", candidates.join(", ")))
-                }
-                None => p,
-            };
-            problems.push(p);
+            None => p,
         };
+        problems.push(p);
+    };
 
     for (path, party) in &parties {
-        check_country(
-            file,
-            spans,
-            &format!("{path}.country"),
-            text(party, "country").as_deref(),
-            &mut problems,
-        );
-        check_country(
-            file,
-            spans,
-            &format!("{path}.parent_country"),
-            text(party, "parent_country").as_deref(),
-            &mut problems,
-        );
+        for field in ["country", "parent_country"] {
+            check_country(
+                file,
+                spans,
+                || format!("{path}.{field}"),
+                text(party, field),
+                &mut problems,
+            );
+        }
         for (i, access) in list(party, "access").iter().enumerate() {
-            let ap = format!("{path}.access[{i}]");
             if let Some(asset) = text(access, "asset") {
                 dangling(
                     &mut problems,
-                    format!("{ap}.asset"),
+                    &|| format!("{path}.access[{i}].asset"),
                     "asset",
-                    &asset,
+                    asset,
                     &asset_ids,
                 );
             }
@@ -135,7 +133,7 @@ pub fn check_semantics(
                     check_country(
                         file,
                         spans,
-                        &format!("{ap}.{field}[{j}]"),
+                        || format!("{path}.access[{i}].{field}[{j}]"),
                         c.as_str(),
                         &mut problems,
                     );
@@ -146,8 +144,8 @@ pub fn check_semantics(
             check_date(
                 file,
                 spans,
-                &format!("{path}.agreements[{i}].date"),
-                text(a, "date").as_deref(),
+                || format!("{path}.agreements[{i}].date"),
+                text(a, "date"),
                 &mut problems,
             );
         }
@@ -156,20 +154,26 @@ pub fn check_semantics(
         .get("decision")
         .and_then(|d| d.get("date"))
         .and_then(Value::as_str);
-    check_date(file, spans, "decision.date", decision_date, &mut problems);
+    check_date(
+        file,
+        spans,
+        || "decision.date".to_string(),
+        decision_date,
+        &mut problems,
+    );
     for (i, a) in list(value, "analyses").iter().enumerate() {
         check_date(
             file,
             spans,
-            &format!("analyses[{i}].date"),
-            text(a, "date").as_deref(),
+            || format!("analyses[{i}].date"),
+            text(a, "date"),
             &mut problems,
         );
         for (j, id) in list(a, "assets").iter().enumerate() {
             if let Some(id) = id.as_str() {
                 dangling(
                     &mut problems,
-                    format!("analyses[{i}].assets[{j}]"),
+                    &|| format!("analyses[{i}].assets[{j}]"),
                     "asset",
                     id,
                     &asset_ids,
@@ -181,8 +185,8 @@ pub fn check_semantics(
         check_date(
             file,
             spans,
-            &format!("consultations[{i}].date"),
-            text(c, "date").as_deref(),
+            || format!("consultations[{i}].date"),
+            text(c, "date"),
             &mut problems,
         );
     }
@@ -190,21 +194,21 @@ pub fn check_semantics(
     for key in ["assessments", "waivers"] {
         for (i, entry) in list(value, key).iter().enumerate() {
             if let Some(rule) = text(entry, "rule")
-                && !rule_exists(&rule)
+                && !rule_exists(rule)
             {
                 dangling(
                     &mut problems,
-                    format!("{key}[{i}].rule"),
+                    &|| format!("{key}[{i}].rule"),
                     "rule",
-                    &rule,
+                    rule,
                     &rule_candidates,
                 );
             }
             check_date(
                 file,
                 spans,
-                &format!("{key}[{i}].date"),
-                text(entry, "date").as_deref(),
+                || format!("{key}[{i}].date"),
+                text(entry, "date"),
                 &mut problems,
             );
         }
@@ -213,18 +217,18 @@ pub fn check_semantics(
         if let Some(p) = text(a, "party") {
             dangling(
                 &mut problems,
-                format!("assessments[{i}].party"),
+                &|| format!("assessments[{i}].party"),
                 "party",
-                &p,
+                p,
                 &party_ids,
             );
         }
         if let Some(x) = text(a, "asset") {
             dangling(
                 &mut problems,
-                format!("assessments[{i}].asset"),
+                &|| format!("assessments[{i}].asset"),
                 "asset",
-                &x,
+                x,
                 &asset_ids,
             );
         }
@@ -234,13 +238,13 @@ pub fn check_semantics(
         let ok_to = check_date(
             file,
             spans,
-            &format!("waivers[{i}].expires"),
-            expires.as_deref(),
+            || format!("waivers[{i}].expires"),
+            expires,
             &mut problems,
         );
         if let (true, Some(from), Some(to)) = (ok_to, text(w, "date"), expires)
             && to < from
-            && chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").is_ok()
+            && chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").is_ok()
         {
             problems.push(
                 Problem::new(
@@ -280,7 +284,7 @@ pub fn collect_parties<'a>(list: &'a [Party], path: &str, out: &mut Vec<(String,
 fn check_country(
     file: &Arc<SourceFile>,
     spans: &SpanIndex,
-    path: &str,
+    path: impl FnOnce() -> String,
     code: Option<&str>,
     problems: &mut Problems,
 ) {
@@ -295,7 +299,7 @@ fn check_country(
                 "granska::scenario::country",
                 format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
             )
-            .at(file, spans.label_span(path))
+            .at(file, spans.label_span(&path()))
             .label("unknown country")
             .help(if code == "UK" {
                 "the United Kingdom is GB"
@@ -309,7 +313,7 @@ fn check_country(
 fn check_date(
     file: &Arc<SourceFile>,
     spans: &SpanIndex,
-    path: &str,
+    path: impl FnOnce() -> String,
     date: Option<&str>,
     problems: &mut Problems,
 ) -> bool {
@@ -334,7 +338,7 @@ fn check_date(
             "granska::scenario::date",
             format!("`{date}` is not a calendar date"),
         )
-        .at(file, spans.label_span(path))
+        .at(file, spans.label_span(&path()))
         .label("no such day")
         .help("dates are YYYY-MM-DD"),
     );
