@@ -1,13 +1,17 @@
 //! Facts derived during one evaluation: a value per (fact, subject), three-valued — true,
 //! false or unknown — and which rule derived it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 
 use super::outcome::FactValue;
 
 #[derive(Debug, Default)]
 pub struct FactStore {
-    values: BTreeMap<String, BTreeMap<String, (Option<bool>, String)>>,
+    /// Hashed, not ordered: `where_fact` looks a fact up for every item it filters. The
+    /// lists that leave the store are sorted by name and subject.
+    values: HashMap<String, HashMap<String, (Option<bool>, String)>>,
     /// Facts at least one of whose deriving rules failed: reading them fails too.
     tainted: HashSet<String>,
 }
@@ -51,8 +55,10 @@ impl FactStore {
         }
     }
 
+    /// The subjects whose value is `wanted`, sorted.
     pub fn subjects(&self, name: &str, wanted: Option<bool>) -> Vec<String> {
-        self.values
+        let mut subjects: Vec<String> = self
+            .values
             .get(name)
             .map(|m| {
                 m.iter()
@@ -60,7 +66,9 @@ impl FactStore {
                     .map(|(k, _)| k.clone())
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        subjects.sort_unstable();
+        subjects
     }
 
     pub fn taint(&mut self, name: &str) {
@@ -83,6 +91,8 @@ impl FactStore {
                 });
             }
         }
+        // By name, then subject: the JSON lists facts in this order.
+        out.sort_unstable_by(|a, b| (&a.name, &a.subject).cmp(&(&b.name, &b.subject)));
         out
     }
 }
