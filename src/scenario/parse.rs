@@ -117,17 +117,19 @@ pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanI
 
 /// YAML 1.2 core schema resolution of a plain scalar; quoted scalars stay strings.
 /// `NO` stays a string (Norway), `2015-04-21` stays a string (a date).
-pub(super) fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
+/// Takes the text by value: most scalars stay text, and the parser's string becomes the value
+/// without a copy.
+pub(super) fn resolve_scalar(text: String, may_coerce: bool) -> Value {
     if !may_coerce {
-        return Value::String(text.to_string());
+        return Value::String(text);
     }
-    match text {
+    match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         _ => {}
     }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
     if !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && let Ok(i) = text.parse::<i64>()
@@ -145,7 +147,7 @@ pub(super) fn resolve_scalar(text: &str, may_coerce: bool) -> Value {
     if looks_float && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
         return Value::Number(n);
     }
-    Value::String(text.to_string())
+    Value::String(text)
 }
 
 /// The source span of a scalar that starts at byte `start`: the text itself, a quoted

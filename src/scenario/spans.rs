@@ -22,6 +22,13 @@ pub struct SpanIndex {
 }
 
 impl SpanIndex {
+    /// An index for about `nodes` nodes, so that building it does not rehash as it grows.
+    pub fn with_capacity(nodes: usize) -> SpanIndex {
+        SpanIndex {
+            nodes: HashMap::with_capacity_and_hasher(nodes, Default::default()),
+        }
+    }
+
     pub fn insert(&mut self, path: String, spans: NodeSpans) {
         self.nodes.insert(path, spans);
     }
