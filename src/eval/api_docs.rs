@@ -268,6 +268,14 @@ pub const FUNCTIONS: &[FnDoc] = &[
         example: "for party in parties() {\n    if party.access != () {\n        let reaching = party.access.where_not_in(\"level\", [\"none\"]);\n    }\n}",
     },
     FnDoc {
+        name: "where_any_in",
+        params: &[("list", "Array"), ("field", "String"), ("values", "Array")],
+        returns: "Array",
+        group: "Lists",
+        doc: "The objects (or maps) of `list` whose list `field` holds at least one of `values`, in order; an unstated list (`()`) holds nothing.",
+        example: "let reaching_us = parties().gather(\"access\").where_any_in(\"from\", [\"US\", \"CN\"]);",
+    },
+    FnDoc {
         name: "values_of",
         params: &[("map", "Map"), ("keys", "Array")],
         returns: "Array",

@@ -140,6 +140,21 @@ pub fn register(engine: &mut Engine) {
         },
     );
     engine.register_fn(
+        "where_any_in",
+        |list: &mut Array, field: &str, values: Array| -> RhaiResult<Array> {
+            let name = field;
+            filter_by(list, field, |v| {
+                if let Some(items) = v.read_lock::<Array>() {
+                    return Ok(items.iter().any(|x| values.iter().any(|y| same(x, y))));
+                }
+                if v.is_unit() {
+                    return Ok(false);
+                }
+                err(format!("`{name}` must be a list or ()"))
+            })
+        },
+    );
+    engine.register_fn(
         "values_of",
         |map: &mut Map, keys: Array| -> RhaiResult<Array> {
             keys.iter()
@@ -290,6 +305,18 @@ mod tests {
         );
         assert_eq!(text(r#"access.where_in("level", []).len()"#), "0");
         assert!(eval(r#"access.where_in("levle", ["admin"])"#).is_err());
+    }
+
+    #[test]
+    fn where_any_in_keeps_the_items_whose_list_holds_one_of_the_values() {
+        assert_eq!(
+            text(r#"access.where_any_in("from", ["IN", "US"]).pluck("asset").join(",")"#),
+            "a"
+        );
+        assert_eq!(text(r#"access.where_any_in("storage", ["SE"]).len()"#), "2");
+        // An unstated list holds nothing; a field that is not a list is an error.
+        assert_eq!(text(r#"access.where_any_in("from", [()]).len()"#), "0");
+        assert!(eval(r#"access.where_any_in("level", ["admin"])"#).is_err());
     }
 
     #[test]
