@@ -64,25 +64,52 @@ impl<'a> Field<'a> {
     }
 }
 
-/// Whether two values are equal the way a script's `==` sees texts, numbers, booleans and
-/// `()`; values of different types are never equal.
-fn same(a: &Dynamic, b: &Dynamic) -> bool {
-    if a.is_unit() || b.is_unit() {
-        return a.is_unit() && b.is_unit();
+/// A value the items of a list are compared with, its type worked out once (a filter compares
+/// it with every item). Equal the way a script's `==` sees texts, numbers, booleans and `()`;
+/// values of different types are never equal.
+enum Wanted {
+    Unit,
+    Text(ImmutableString),
+    Bool(bool),
+    Int(i64),
+    /// Another type: equal to nothing.
+    Never,
+}
+
+impl Wanted {
+    fn of(value: &Dynamic) -> Wanted {
+        if value.is_unit() {
+            Wanted::Unit
+        } else if let Some(s) = value.read_lock::<ImmutableString>() {
+            Wanted::Text(s.clone())
+        } else if let Ok(b) = value.as_bool() {
+            Wanted::Bool(b)
+        } else if let Ok(i) = value.as_int() {
+            Wanted::Int(i)
+        } else {
+            Wanted::Never
+        }
     }
-    if let (Some(x), Some(y)) = (
-        a.read_lock::<ImmutableString>(),
-        b.read_lock::<ImmutableString>(),
-    ) {
-        return *x == *y;
+
+    fn all(values: &Array) -> Vec<Wanted> {
+        values.iter().map(Wanted::of).collect()
     }
-    if let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) {
-        return x == y;
+
+    fn matches(&self, item: &Dynamic) -> bool {
+        match self {
+            Wanted::Unit => item.is_unit(),
+            Wanted::Text(s) => item
+                .read_lock::<ImmutableString>()
+                .is_some_and(|x| *x == *s),
+            Wanted::Bool(b) => item.as_bool() == Ok(*b),
+            Wanted::Int(i) => item.as_int() == Ok(*i),
+            Wanted::Never => false,
+        }
     }
-    if let (Ok(x), Ok(y)) = (a.as_int(), b.as_int()) {
-        return x == y;
+
+    fn any_matches(wanted: &[Wanted], item: &Dynamic) -> bool {
+        wanted.iter().any(|w| w.matches(item))
     }
-    false
 }
 
 /// The key `distinct` compares by: a text as itself, a number or boolean by its text.
@@ -118,34 +145,39 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "where_eq",
         |list: &mut Array, field: &str, value: Dynamic| {
-            filter_by(list, field, |v| Ok(same(v, &value)))
+            let wanted = Wanted::of(&value);
+            filter_by(list, field, |v| Ok(wanted.matches(v)))
         },
     );
     engine.register_fn(
         "where_ne",
         |list: &mut Array, field: &str, value: Dynamic| {
-            filter_by(list, field, |v| Ok(!same(v, &value)))
+            let wanted = Wanted::of(&value);
+            filter_by(list, field, |v| Ok(!wanted.matches(v)))
         },
     );
     engine.register_fn(
         "where_in",
         |list: &mut Array, field: &str, values: Array| {
-            filter_by(list, field, |v| Ok(values.iter().any(|x| same(v, x))))
+            let wanted = Wanted::all(&values);
+            filter_by(list, field, |v| Ok(Wanted::any_matches(&wanted, v)))
         },
     );
     engine.register_fn(
         "where_not_in",
         |list: &mut Array, field: &str, values: Array| {
-            filter_by(list, field, |v| Ok(!values.iter().any(|x| same(v, x))))
+            let wanted = Wanted::all(&values);
+            filter_by(list, field, |v| Ok(!Wanted::any_matches(&wanted, v)))
         },
     );
     engine.register_fn(
         "where_any_in",
         |list: &mut Array, field: &str, values: Array| -> RhaiResult<Array> {
             let name = field;
+            let wanted = Wanted::all(&values);
             filter_by(list, field, |v| {
                 if let Some(items) = v.read_lock::<Array>() {
-                    return Ok(items.iter().any(|x| values.iter().any(|y| same(x, y))));
+                    return Ok(items.iter().any(|x| Wanted::any_matches(&wanted, x)));
                 }
                 if v.is_unit() {
                     return Ok(false);
@@ -220,8 +252,9 @@ pub fn register(engine: &mut Engine) {
         Ok(out)
     });
     engine.register_fn("except", |list: &mut Array, others: Array| {
+        let others = Wanted::all(&others);
         list.iter()
-            .filter(|x| !others.iter().any(|y| same(x, y)))
+            .filter(|x| !Wanted::any_matches(&others, x))
             .cloned()
             .collect::<Array>()
     });
@@ -242,11 +275,11 @@ pub fn register(engine: &mut Engine) {
         "first_with_any",
         |list: &mut Array, field: &str, values: Array| -> RhaiResult<Dynamic> {
             let field = Field::new(field);
+            let wanted = Wanted::all(&values);
             for item in list.iter() {
                 let found = field.read(item, |v| {
-                    Ok(v.read_lock::<Array>().is_some_and(|items| {
-                        items.iter().any(|x| values.iter().any(|y| same(x, y)))
-                    }))
+                    Ok(v.read_lock::<Array>()
+                        .is_some_and(|items| items.iter().any(|x| Wanted::any_matches(&wanted, x))))
                 })?;
                 if found {
                     return Ok(item.clone());
