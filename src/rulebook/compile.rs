@@ -29,9 +29,7 @@ pub mod limits {
 /// `Engine::new_raw` has no packages at all, so the clock (`timestamp`) never comes in.
 pub fn base_engine() -> Engine {
     let mut engine = Engine::new_raw();
-    for module in packages() {
-        engine.register_global_module(module.clone());
-    }
+    engine.register_global_module(packages().clone());
     engine
         .set_max_operations(limits::MAX_OPERATIONS)
         .set_max_call_levels(limits::MAX_CALL_LEVELS)
@@ -53,12 +51,12 @@ pub fn base_engine() -> Engine {
 /// One module rather than eight: every rule run starts with an empty function-resolution
 /// cache, and each lookup that misses searches every global module (for a function with
 /// `Dynamic` parameters, once per combination of them).
-fn packages() -> &'static [rhai::Shared<rhai::Module>] {
+fn packages() -> &'static rhai::Shared<rhai::Module> {
     use rhai::packages::{
         BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
         BasicStringPackage, CorePackage, LogicPackage, MoreStringPackage, Package,
     };
-    static PACKAGES: OnceLock<Vec<rhai::Shared<rhai::Module>>> = OnceLock::new();
+    static PACKAGES: OnceLock<rhai::Shared<rhai::Module>> = OnceLock::new();
     PACKAGES.get_or_init(|| {
         // In the order Rhai would search them last to first: a later package's function
         // replaces an earlier one's of the same signature, as registering them separately did.
@@ -76,7 +74,7 @@ fn packages() -> &'static [rhai::Shared<rhai::Module>] {
             combined.combine((*package).clone());
         }
         combined.build_index();
-        vec![rhai::Shared::new(combined)]
+        rhai::Shared::new(combined)
     })
 }
 
