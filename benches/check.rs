@@ -10,6 +10,10 @@
 //! - `batch/check_1000`: the binary on a folder of 1,000 generated scenarios (30 assets,
 //!   10 suppliers with 0–3 subcontractors each), all cores.
 //!
+//! The `process` and `batch` groups run this build's binary, or the one `GRANSKA_BENCH_EXE`
+//! names: `GRANSKA_BENCH_EXE=target/pgo/granska cargo bench --bench check -- batch` measures
+//! the profile-guided build of `scripts/pgo-build.sh`.
+//!
 //! Parse-vs-evaluate shares come from `scenario/parse_validate` vs `scenario/evaluate`.
 
 #[path = "generate.rs"]
@@ -71,15 +75,21 @@ fn one_scenario(c: &mut Criterion) {
     });
 }
 
+/// The binary the process benchmarks run: this build's, or the one `GRANSKA_BENCH_EXE` names
+/// (the profile-guided build of `scripts/pgo-build.sh`, say).
+fn exe() -> String {
+    std::env::var("GRANSKA_BENCH_EXE").unwrap_or_else(|_| env!("CARGO_BIN_EXE_granska").into())
+}
+
 fn process(c: &mut Criterion) {
-    let exe = env!("CARGO_BIN_EXE_granska");
+    let exe = exe();
     let scenario =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/transportstyrelsen-2015.yaml");
     let mut group = c.benchmark_group("process");
     group.sample_size(20);
     group.bench_function("check_one", |b| {
         b.iter(|| {
-            let out = Command::new(exe)
+            let out = Command::new(&exe)
                 .arg("check")
                 .arg(&scenario)
                 .env("NO_COLOR", "1")
@@ -99,7 +109,7 @@ fn process(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("check_1000", |b| {
         b.iter(|| {
-            let status = Command::new(exe)
+            let status = Command::new(&exe)
                 .arg("check")
                 .arg(dir.path())
                 .arg("--format")

@@ -64,8 +64,13 @@ pub fn file_name(index: usize) -> String {
 
 /// Writes scenarios `0..n` into `dir` (created if missing) as `synthetic-00000.yaml`, ….
 pub fn write_corpus(dir: &Path, n: usize) -> std::io::Result<()> {
+    write_scenarios(dir, 0..n)
+}
+
+/// Writes the scenarios numbered `indices` into `dir` (created if missing).
+pub fn write_scenarios(dir: &Path, indices: std::ops::Range<usize>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    for i in 0..n {
+    for i in indices {
         std::fs::write(dir.join(file_name(i)), scenario(i))?;
     }
     Ok(())
