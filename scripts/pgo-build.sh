@@ -6,8 +6,8 @@
 # Most of a batch is spent in Rhai's interpreter, whose branches a compiler cannot predict
 # from the source alone. PGO builds an instrumented granska, runs it on representative work
 # (the shipped scenarios, and generated ones numbered apart from the benchmark's 0..999),
-# and builds again with the recorded profile. Measured on 2 cores: ~13 % less time on a
-# batch of 1,000 generated scenarios, identical output. The plain `cargo build --release`
+# and builds again with the recorded profile. Measured on 2 cores: ~11–19 % less time on a
+# batch of 1,000 generated scenarios (interleaved runs), identical output. The plain `cargo build --release`
 # stays what the README and CI use; this script is for a machine that runs large batches.
 #
 # Needs rustup (for llvm-profdata of the same LLVM as rustc; set LLVM_PROFDATA to use
