@@ -7,12 +7,12 @@ use clap::Parser;
 /// Evaluating a scenario allocates and frees many small values (script values, strings,
 /// YAML nodes). jemalloc does that ~6 % faster than mimalloc over a batch, in about half the
 /// peak memory, most likely because its per-thread caches hand out first the blocks freed
-/// last, which are still in the processor's cache. It does not build with MSVC, where
+/// last, which are still in the processor's cache. jemalloc does not support Windows, where
 /// mimalloc takes its place.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(not(windows))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-#[cfg(target_env = "msvc")]
+#[cfg(windows)]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
