@@ -21,6 +21,10 @@ profiles="$work/profiles"
 
 profdata=${LLVM_PROFDATA:-}
 if [ -z "$profdata" ]; then
+  command -v rustup >/dev/null 2>&1 || {
+    echo "error: llvm-profdata comes from rustup's llvm-tools; without rustup, set LLVM_PROFDATA" >&2
+    exit 2
+  }
   rustup component add llvm-tools >/dev/null
   profdata="$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata"
 fi
