@@ -3,7 +3,7 @@
 //! (`scripts/pgo-build.sh`) on the same kind of work the benchmark measures.
 //!
 //! ```text
-//! cargo run --release --example generate -- DIR [--count N] [--first I]
+//! cargo run --example generate -- DIR [--count N] [--first I]
 //! ```
 //! Scenario number `i` is the same file on every machine. The benchmark uses numbers
 //! `0..1000`; training uses others, so that a profile is not fitted to the files it is
