@@ -23,7 +23,7 @@ const FILES_PER_THREAD: usize = 8;
 struct Done {
     /// The file as the summary names it.
     file: String,
-    text: String,
+    text: Vec<u8>,
     verdict: Option<Verdict>,
     status: ExitStatus,
     /// Microseconds and operations per rule, when `--timings` is on.
@@ -55,10 +55,10 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     let mut status = ExitStatus::Clear;
     let mut pieces = 0usize;
     let mut timings: std::collections::BTreeMap<String, Cost> = Default::default();
-    let write = |out: &mut Box<dyn Write>, text: &str| -> bool {
-        !matches!(out.write_all(text.as_bytes()), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    let write = |out: &mut Box<dyn Write>, text: &[u8]| -> bool {
+        !matches!(out.write_all(text), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     };
-    if !write(&mut out, &render.begin(&ctx)) {
+    if !write(&mut out, render.begin(&ctx).as_bytes()) {
         return Ok(status);
     }
     let threads = rayon::current_num_threads();
@@ -93,7 +93,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             // would add to the work of the thread that writes.
             let separator = if pieces > 0 { render.separator() } else { "" };
             pieces += 1;
-            let emit = |out: &mut _| write(out, separator) && write(out, &d.text);
+            let emit = |out: &mut _| write(out, separator.as_bytes()) && write(out, &d.text);
             let ok = match &progress {
                 Some(p) => p.suspend(|| emit(&mut out)),
                 None => emit(&mut out),
@@ -108,7 +108,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    if write(&mut out, &render.end(&ctx, &summary)) {
+    if write(&mut out, render.end(&ctx, &summary).as_bytes()) {
         let _ = out.flush();
     }
     if args.timings {
@@ -118,7 +118,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
 }
 
 /// Where results go. Rust's stdout is line-buffered: it searches every piece written for its
-/// last newline, and a scenario's compact JSON (~120 kB for a generated one) has none, which
+/// last newline, and a scenario's compact JSON (~400 kB for a generated one) has none, which
 /// was ~1 % of a batch's instructions. When stdout is not a terminal (a file, a pipe, CI) the
 /// results go through a plain buffer to a duplicate of its descriptor instead; on a terminal
 /// each result still appears as soon as it is written.
@@ -195,7 +195,7 @@ fn check_one(
             };
             Done {
                 file: path.display().to_string(),
-                text: render.scenario(ctx, &loaded, &evaluation),
+                text: render.scenario_bytes(ctx, &loaded, &evaluation),
                 verdict: Some(evaluation.verdict),
                 status: exit_for(&evaluation, args.fail_on),
                 timings,
@@ -203,7 +203,9 @@ fn check_one(
         }
         Err(problems) => Done {
             file: path.display().to_string(),
-            text: render.invalid(ctx, &path.display().to_string(), &problems),
+            text: render
+                .invalid(ctx, &path.display().to_string(), &problems)
+                .into_bytes(),
             verdict: None,
             status: ExitStatus::InvalidInput,
             timings: Vec::new(),

@@ -1,11 +1,25 @@
 //! `--format json`: the stable model of `report::model`, streamed as one JSON document.
 
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 use super::{Render, RenderCtx, Summary, model};
 use crate::diag::Problems;
 use crate::eval::Evaluation;
 use crate::scenario::LoadedScenario;
+
+thread_local! {
+    /// The length of this worker's last scenario in JSON.
+    static LAST_LEN: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A scenario's JSON runs to hundreds of kilobytes (every finding in both languages). Grown
+/// from serde_json's 128 bytes it was copied ~12 times on the way; a buffer the size of the
+/// worker's previous scenario and an eighth more is usually copied never.
+fn expected_len() -> usize {
+    let last = LAST_LEN.get();
+    (last + last / 8).max(4096)
+}
 
 /// Rule texts serialised at `begin`, before any scenario (each worker then only copies them).
 #[derive(Default)]
@@ -24,9 +38,22 @@ impl Render for Json {
             model::SCHEMA
         )
     }
-    fn scenario(&self, ctx: &RenderCtx<'_>, _loaded: &LoadedScenario, e: &Evaluation) -> String {
+    fn scenario(&self, ctx: &RenderCtx<'_>, loaded: &LoadedScenario, e: &Evaluation) -> String {
+        String::from_utf8(self.scenario_bytes(ctx, loaded, e)).unwrap_or_default()
+    }
+    fn scenario_bytes(
+        &self,
+        ctx: &RenderCtx<'_>,
+        _loaded: &LoadedScenario,
+        e: &Evaluation,
+    ) -> Vec<u8> {
         let texts = self.texts.get();
-        serde_json::to_string(&model::evaluated(e, ctx.rulebook, texts)).unwrap_or_default()
+        let mut out = Vec::with_capacity(expected_len());
+        if serde_json::to_writer(&mut out, &model::evaluated(e, ctx.rulebook, texts)).is_err() {
+            return Vec::new();
+        }
+        LAST_LEN.set(out.len());
+        out
     }
     fn invalid(&self, _ctx: &RenderCtx<'_>, file: &str, problems: &Problems) -> String {
         serde_json::to_string(&model::invalid(file, problems)).unwrap_or_default()

@@ -67,6 +67,16 @@ pub trait Render: Sync {
         loaded: &LoadedScenario,
         evaluation: &Evaluation,
     ) -> String;
+    /// [`Render::scenario`] as the bytes written: a renderer that produces bytes (JSON) need
+    /// not check them as UTF-8 to make a `String` only to write it out again.
+    fn scenario_bytes(
+        &self,
+        ctx: &RenderCtx<'_>,
+        loaded: &LoadedScenario,
+        evaluation: &Evaluation,
+    ) -> Vec<u8> {
+        self.scenario(ctx, loaded, evaluation).into_bytes()
+    }
     fn invalid(&self, ctx: &RenderCtx<'_>, file: &str, problems: &Problems) -> String;
     fn separator(&self) -> &'static str {
         ""

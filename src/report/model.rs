@@ -183,7 +183,7 @@ fn plain_json(text: &Text) -> Option<Box<RawValue>> {
     if !(plain(&text.sv) && plain(&text.en)) {
         return None;
     }
-    let mut json = String::with_capacity(text.sv.len() + text.en.len() + 16);
+    let mut json = String::with_capacity(text.sv.len() + text.en.len() + 17);
     for (prefix, value) in [("{\"sv\":\"", &text.sv), ("\",\"en\":\"", &text.en)] {
         json.push_str(prefix);
         json.push_str(value);
