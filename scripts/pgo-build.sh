@@ -10,7 +10,7 @@
 # and builds again with the recorded profile. Measured on 2 cores: ~11–19 % less time on a
 # batch of 1,000 generated scenarios (interleaved runs), identical output. BOLT then
 # instruments that binary, runs the same work, and reorders its functions and blocks so the
-# hot code sits together: another ~4–7 % on the same batch. The plain
+# hot code sits together: another ~2–5 % on the same batch. The plain
 # `cargo build --release` stays what the README and CI use; this script is for a machine that
 # runs large batches.
 #
@@ -107,7 +107,7 @@ pgo="$work/optimized/release/granska"
 
 if [ -z "$bolt" ]; then
   cp "$pgo" "$work/granska"
-  echo "built $work/granska (PGO; install LLVM's BOLT for a further ~4–7 %)"
+  echo "built $work/granska (PGO; install LLVM's BOLT for a further ~2–5 %)"
   exit 0
 fi
 

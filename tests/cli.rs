@@ -676,9 +676,11 @@ fn closed_stdout_does_not_panic() {
     for args in [
         vec!["explain", TS],
         vec!["graph", TS],
+        vec!["graph", TS, "--format", "mermaid"],
         vec!["rules", "list"],
         vec!["rules", "show", "PUL-THIRD-COUNTRY-TRANSFER"],
         vec!["check", "scenarios"],
+        vec!["check", "scenarios", "--format", "json"],
     ] {
         let mut child = StdCommand::new(env!("CARGO_BIN_EXE_granska"))
             .args(&args)
@@ -714,6 +716,47 @@ fn closed_stdout_does_not_panic() {
         "panics on a closed stdout:\n{}",
         panicked.join("\n")
     );
+}
+
+/// Output that cannot be written (a full disk behind `> results.sarif`) is an error with exit
+/// code 2, never a run that looks delivered. `/dev/full` fails every write with ENOSPC.
+#[cfg(target_os = "linux")]
+#[test]
+fn lost_output_is_an_error_not_a_silent_success() {
+    let mut wrong = Vec::new();
+    for args in [
+        vec!["check", "scenarios"],
+        vec!["check", "scenarios", "--format", "json"],
+        vec!["check", "scenarios", "--format", "sarif"],
+        vec!["explain", TS],
+        vec!["graph", TS, "--format", "mermaid"],
+        vec!["rules", "list"],
+        vec!["schema"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = StdCommand::new(env!("CARGO_BIN_EXE_granska"))
+            .args(&args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(2)
+            || !stderr.contains("granska::output")
+            || !stderr.contains("No space left")
+        {
+            wrong.push(format!(
+                "granska {} (exit {:?}): {stderr}",
+                args.join(" "),
+                out.status.code()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "lost output:\n{}", wrong.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------

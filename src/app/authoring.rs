@@ -34,20 +34,20 @@ fn write_file(path: &Path, text: &str) -> Result<(), Problems> {
 fn write_or_check(path: &Path, text: &str, check: bool, how: &str) -> Result<ExitStatus, Problems> {
     if !check {
         write_file(path, text)?;
-        print_out(&format!("wrote {}\n", path.display()));
+        print_out(&format!("wrote {}\n", path.display()))?;
         return Ok(ExitStatus::Clear);
     }
     match std::fs::read_to_string(path) {
         Ok(current) if current == text => {
-            print_out(&format!("{} is current\n", path.display()));
+            print_out(&format!("{} is current\n", path.display()))?;
             Ok(ExitStatus::Clear)
         }
         Ok(_) => {
-            print_out(&format!("stale: {} (run `{how}`)\n", path.display()));
+            print_out(&format!("stale: {} (run `{how}`)\n", path.display()))?;
             Ok(ExitStatus::Findings)
         }
         Err(_) => {
-            print_out(&format!("missing: {} (run `{how}`)\n", path.display()));
+            print_out(&format!("missing: {} (run `{how}`)\n", path.display()))?;
             Ok(ExitStatus::Findings)
         }
     }
@@ -65,7 +65,7 @@ pub fn schema(args: SchemaArgs) -> Result<ExitStatus, Problems> {
     let text = schema_text();
     match &args.output {
         None => {
-            print_out(&text);
+            print_out(&text)?;
             Ok(ExitStatus::Clear)
         }
         Some(path) => write_or_check(
@@ -221,7 +221,7 @@ pub fn init(args: InitArgs) -> Result<ExitStatus, Problems> {
         "wrote {}; fill it in and run `granska check {}`\n",
         file.display(),
         file.display()
-    ));
+    ))?;
     Ok(ExitStatus::Clear)
 }
 
@@ -241,10 +241,10 @@ pub fn lint(rulebook: &Rulebook, args: &RuleArgs) -> Result<ExitStatus, Problems
         eprintln!("note: {note}");
     }
     if report.problems.is_empty() {
-        print_out(&format!("{} rules checked: no problems\n", report.rules));
+        print_out(&format!("{} rules checked: no problems\n", report.rules))?;
         return Ok(ExitStatus::Clear);
     }
-    print_out(&render_problems(&report.problems, color_stdout()));
+    print_out(&render_problems(&report.problems, color_stdout()))?;
     let files: std::collections::BTreeSet<String> = report
         .problems
         .0
@@ -256,7 +256,7 @@ pub fn lint(rulebook: &Rulebook, args: &RuleArgs) -> Result<ExitStatus, Problems
         report.rules,
         report.problems.len(),
         files.len()
-    ));
+    ))?;
     Ok(ExitStatus::Findings)
 }
 
@@ -307,17 +307,17 @@ pub fn doc(rulebook: &Rulebook, dir: &Path, check: bool) -> Result<ExitStatus, P
                 "{} is current ({} files)\n",
                 dir.display(),
                 pages.len()
-            ));
+            ))?;
             return Ok(ExitStatus::Clear);
         }
         for s in &stale {
-            print_out(&format!("{s}\n"));
+            print_out(&format!("{s}\n"))?;
         }
         print_out(&format!(
             "the catalogue in {} is out of date: run `granska rules doc -o {}`\n",
             dir.display(),
             dir.display()
-        ));
+        ))?;
         return Ok(ExitStatus::Findings);
     }
     std::fs::create_dir_all(dir).map_err(|e| io_problem("create", dir, e))?;
@@ -332,7 +332,7 @@ pub fn doc(rulebook: &Rulebook, dir: &Path, check: bool) -> Result<ExitStatus, P
         "wrote {} files to {}\n",
         pages.len(),
         dir.display()
-    ));
+    ))?;
     Ok(ExitStatus::Clear)
 }
 

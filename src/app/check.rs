@@ -55,14 +55,11 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
     let mut status = ExitStatus::Clear;
     let mut pieces = 0usize;
     let mut timings: std::collections::BTreeMap<String, Cost> = Default::default();
-    let write = |out: &mut Box<dyn Write>, text: &[u8]| -> bool {
-        !matches!(out.write_all(text), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
-    };
-    if !write(&mut out, render.begin(&ctx).as_bytes()) {
+    if !write_piece(&mut out, render.begin(&ctx).as_bytes())? {
         return Ok(status);
     }
     let threads = rayon::current_num_threads();
-    let mut stopped = false;
+    let mut stopped: Option<Stop> = None;
     super::ordered::map_in_order(
         &files,
         threads,
@@ -93,28 +90,58 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, Problems> {
             // would add to the work of the thread that writes.
             let separator = if pieces > 0 { render.separator() } else { "" };
             pieces += 1;
-            let emit = |out: &mut _| write(out, separator.as_bytes()) && write(out, &d.text);
-            let ok = match &progress {
+            let emit = |out: &mut Box<dyn Write>| {
+                Ok(write_piece(out, separator.as_bytes())? && write_piece(out, &d.text)?)
+            };
+            let written = match &progress {
                 Some(p) => p.suspend(|| emit(&mut out)),
                 None => emit(&mut out),
             };
-            stopped = !ok;
-            ok
+            match written {
+                Ok(true) => true,
+                Ok(false) => {
+                    stopped = Some(Stop::Closed);
+                    false
+                }
+                Err(problems) => {
+                    stopped = Some(Stop::Lost(problems));
+                    false
+                }
+            }
         },
     );
-    if stopped {
-        return Ok(status);
+    match stopped {
+        Some(Stop::Closed) => return Ok(status),
+        Some(Stop::Lost(problems)) => return Err(problems),
+        None => {}
     }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    if write(&mut out, render.end(&ctx, &summary).as_bytes()) {
-        let _ = out.flush();
+    if write_piece(&mut out, render.end(&ctx, &summary).as_bytes())? {
+        out.flush().or_else(super::output_error)?;
     }
     if args.timings {
         print_timings(&timings, files.len());
     }
     Ok(status)
+}
+
+/// Why writing the results stopped before the end.
+enum Stop {
+    /// The reader closed the pipe (`granska check | head`): the run ends quietly.
+    Closed,
+    /// The output could not be written (a full disk).
+    Lost(Problems),
+}
+
+/// Write one piece of the results: `Ok(false)` once the reader has closed the pipe (the run
+/// ends quietly), an error when the output is lost (a full disk): never a silent success.
+fn write_piece(out: &mut Box<dyn Write>, text: &[u8]) -> Result<bool, Problems> {
+    match out.write_all(text) {
+        Ok(()) => Ok(true),
+        Err(e) => super::output_error(e).map(|()| false),
+    }
 }
 
 /// Where results go. Rust's stdout is line-buffered: it searches every piece written for its

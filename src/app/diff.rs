@@ -192,8 +192,7 @@ pub fn run(args: &CheckArgs, base: &str) -> Result<ExitStatus, Problems> {
         Format::Json => json(&ctx, base, &diffs),
         _ => human_text(&ctx, base, &diffs),
     };
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::print_out(&text)?;
     Ok(status)
 }
 

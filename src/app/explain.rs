@@ -58,21 +58,22 @@ pub fn run_explain(args: ExplainArgs) -> Result<ExitStatus, Problems> {
             }
         }
     };
-    super::print_out(&render::text(&x, &e, &rulebook, args.rules.lang, only));
+    super::print_out(&render::text(&x, &e, &rulebook, args.rules.lang, only))?;
     Ok(status(&e))
 }
 
 pub fn run_graph(args: GraphArgs) -> Result<ExitStatus, Problems> {
     let (rulebook, loaded, e) = evaluate(&args.scenario, &args.rules, &args.as_of)?;
     let x = explain::build(&e, &loaded);
-    match args.format {
-        GraphFormat::Dot => super::print_out(&render::dot(&x, &e, args.rules.lang)),
-        GraphFormat::Mermaid => print!("{}", render::mermaid(&x, &e, args.rules.lang)),
+    let text = match args.format {
+        GraphFormat::Dot => render::dot(&x, &e, args.rules.lang),
+        GraphFormat::Mermaid => render::mermaid(&x, &e, args.rules.lang),
         GraphFormat::Svg => {
             let d = crate::report::svg::full(&x, &e, &rulebook, args.rules.lang);
             let svg = crate::report::svg::render(&d, "granska-graph");
-            super::print_out(&format!("{svg}\n"));
+            format!("{svg}\n")
         }
-    }
+    };
+    super::print_out(&text)?;
     Ok(status(&e))
 }

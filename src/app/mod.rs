@@ -74,11 +74,29 @@ pub fn check_date(date: &Option<String>) -> Result<(), Problems> {
     }
 }
 
-/// Print to stdout; a closed pipe (`granska … | head`) ends quietly instead of panicking.
-pub fn print_out(text: &str) {
+/// Print to stdout. A closed pipe (`granska … | head`) ends quietly; any other failure (a full
+/// disk behind `> results.sarif`) is an error, so that a run whose output was lost never
+/// exits as if it had delivered it.
+pub fn print_out(text: &str) -> Result<(), Problems> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .or_else(output_error)
+}
+
+/// [`print_out`]'s verdict on a failed write: a closed pipe is the reader's choice, anything
+/// else a lost output.
+pub fn output_error(e: std::io::Error) -> Result<(), Problems> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Ok(());
+    }
+    Err(Problem::new(
+        "granska::output",
+        format!("cannot write the output to standard output: {e}"),
+    )
+    .help("check the disk or the file standard output is redirected to, then run again")
+    .into())
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set.

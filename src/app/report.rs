@@ -25,7 +25,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus, Problems> {
         ReportFormat::Markdown => markdown::render(&memo),
     };
     if args.output.as_os_str() == "-" {
-        super::print_out(&text);
+        super::print_out(&text)?;
     } else {
         std::fs::write(&args.output, text.as_bytes()).map_err(|err| {
             Problem::new(

@@ -30,7 +30,7 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
                     m.title.get(lang),
                     "",
                     cites.join("; ")
-                ));
+                ))?;
             }
             Ok(ExitStatus::Clear)
         }
@@ -60,7 +60,7 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
             let mut text = format!("# {} ({})\n\n{body}", rule.meta.id, rule.file.name);
             text.push_str("\n## Source\n\n");
             text.push_str(&rule.file.text);
-            super::print_out(&text);
+            super::print_out(&text)?;
             Ok(ExitStatus::Clear)
         }
         RulesCommand::Lint => super::authoring::lint(&rulebook, &args),
@@ -132,7 +132,7 @@ fn test(
     }
     let passed = run.cases.len() - failed;
     out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
-    print_out(&out);
+    print_out(&out)?;
     if failed > 0 || short {
         Ok(ExitStatus::Findings)
     } else {
