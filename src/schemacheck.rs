@@ -213,13 +213,37 @@ impl Checker {
                         .help(help),
                 );
             }
-            // Only names have a minimum length: every finding names its asset or party.
+            // No field has a minimum length today (names use the pattern above); kept for one
+            // that may.
             ValidationErrorKind::MinLength { .. } => out.push(
                 Problem::new(self.code("empty"), format!("{} must not be empty", shown(&path)))
                     .at(file, here(&path))
                     .label("empty")
                     .help("findings name the organisation, assets and parties by it: write the name the decision-makers know"),
             ),
+            // Names, waivers' reasons and deciders, assessors: text that must say something.
+            ValidationErrorKind::Pattern { pattern } if pattern == r"\S" => {
+                let (problem, label) = match error.instance().as_str() {
+                    Some("") => ("must not be empty", "empty"),
+                    _ => ("must not be blank (only spaces)", "blank"),
+                };
+                let help = match path.rsplit('.').next().unwrap_or_default() {
+                    "reason" => {
+                        "a waiver without a reason is an unexplained deviation: write why the finding is accepted"
+                    }
+                    "decided_by" => "write who decided the waiver: the person or body that answers for it",
+                    "by" => "write who made the assessment",
+                    _ => {
+                        "findings name the organisation, assets and parties by it: write the name the decision-makers know"
+                    }
+                };
+                out.push(
+                    Problem::new(self.code("empty"), format!("{} {problem}", shown(&path)))
+                        .at(file, here(&path))
+                        .label(label)
+                        .help(help),
+                );
+            }
             ValidationErrorKind::Pattern { pattern } => {
                 let (what, help) = if pattern.contains("A-Z]{2}") {
                     (

@@ -210,6 +210,25 @@ fn empty_names_are_all_reported() {
     );
 }
 
+/// Text that must say something (names, a waiver's reason and decider, an assessor) is refused
+/// when it is only spaces, as when it is empty: a waiver nobody answers for must not pass.
+#[test]
+fn blank_names_reasons_and_deciders_are_all_reported() {
+    let all = check_invalid("blank-text.yaml");
+    for line in [9, 25, 26, 33] {
+        assert_at_line(&all, "blank-text.yaml", line);
+    }
+    for message in [
+        "`organisation.name` must not be blank (only spaces)",
+        "`waivers[0].reason` must not be blank (only spaces)",
+        "`waivers[0].decided_by` must not be empty",
+        "`assessments[0].by` must not be blank (only spaces)",
+    ] {
+        assert!(all.contains(message), "{message}:\n{all}");
+    }
+    assert!(all.contains("unexplained deviation"), "{all}");
+}
+
 /// A key written twice in one mapping is reported at the second, naming the first line.
 #[test]
 fn duplicate_key_names_both_lines() {

@@ -44,7 +44,8 @@ pub struct Scenario {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
-    #[schemars(length(min = 1))]
+    /// The name findings use for it; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub name: String,
     #[serde(rename = "type")]
     pub kind: OrganisationType,
@@ -117,7 +118,8 @@ pub enum Participant {
 pub struct Asset {
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub id: String,
-    #[schemars(length(min = 1))]
+    /// The name findings use for it; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub name: String,
     pub classification: Option<Classification>,
     /// Secrecy provisions that cover the information, e.g. "OSL 21:3"; `[]` = none.
@@ -186,7 +188,8 @@ pub enum SecurityClassification {
 pub struct Party {
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
     pub id: String,
-    #[schemars(length(min = 1))]
+    /// The name findings use for it; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub name: String,
     /// Where the legal entity is established (ISO 3166-1 alpha-2).
     #[schemars(pattern(r"^[A-Z]{2}$"))]
@@ -394,6 +397,8 @@ pub struct Assessment {
     pub asset: Option<String>,
     pub question: Option<String>,
     pub conclusion: Conclusion,
+    /// Who made the assessment; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub by: String,
     #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: String,
@@ -413,7 +418,13 @@ pub enum Conclusion {
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     pub rule: String,
+    // A waiver that says neither why nor who answers for it is the unexplained deviation
+    // granska exists to catch.
+    /// Why the finding is accepted; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub reason: String,
+    /// Who decided: the person or body that answers for it; not empty, not only spaces.
+    #[schemars(pattern(r"\S"))]
     pub decided_by: String,
     #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: String,
