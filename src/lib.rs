@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod date;
 pub mod diag;
 pub mod eval;
 pub mod explain;

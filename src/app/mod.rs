@@ -65,7 +65,7 @@ pub fn load_rulebook(args: &RuleArgs) -> Result<Arc<Rulebook>, Problems> {
 
 pub fn check_date(date: &Option<String>) -> Result<(), Problems> {
     match date {
-        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => Err(Problem::new(
+        Some(d) if crate::date::parse_iso(d).is_none() => Err(Problem::new(
             "granska::usage",
             format!("--as-of `{d}` is not a date YYYY-MM-DD"),
         )

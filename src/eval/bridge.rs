@@ -86,6 +86,52 @@ pub const FIELD_NAMES: &[&str] = &[
 
 /// Marks a field name an object does not have in [`ObjInner::slots`].
 const ABSENT: u8 = u8::MAX;
+const _: () = assert!(FIELD_NAMES.len() < ABSENT as usize);
+
+/// A field name, as its position in [`FIELD_NAMES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field(u8);
+
+impl Field {
+    /// The field called `name`; through [`field!`] this runs when granska is compiled, so a
+    /// name missing from [`FIELD_NAMES`] is a compile error, and building an object looks
+    /// nothing up (a hash lookup per field was ~0.5 % of a batch's instructions).
+    pub const fn named(name: &str) -> Field {
+        let mut i = 0;
+        while i < FIELD_NAMES.len() {
+            if same(FIELD_NAMES[i].as_bytes(), name.as_bytes()) {
+                return Field(i as u8);
+            }
+            i += 1;
+        }
+        panic!("not in FIELD_NAMES");
+    }
+
+    pub fn name(self) -> &'static str {
+        FIELD_NAMES[self.0 as usize]
+    }
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The [`Field`] called `$name`, found at compile time.
+macro_rules! field {
+    ($name:literal) => {
+        const { Field::named($name) }
+    };
+}
 
 /// A read-only record: a kind (for error messages) and named fields.
 #[derive(Clone)]
@@ -93,7 +139,7 @@ pub struct Obj(Arc<ObjInner>);
 
 struct ObjInner {
     kind: &'static str,
-    fields: Vec<(&'static str, Dynamic)>,
+    fields: Vec<(Field, Dynamic)>,
     /// For each of [`FIELD_NAMES`], where the field is in `fields`: a getter reads a field
     /// without comparing names (scripts read hundreds of thousands of fields per scenario).
     slots: [u8; FIELD_NAMES.len()],
@@ -118,13 +164,10 @@ pub fn field_index(name: &str) -> Option<usize> {
 }
 
 impl Obj {
-    pub fn new(kind: &'static str, fields: Vec<(&'static str, Dynamic)>) -> Obj {
+    pub fn new(kind: &'static str, fields: Vec<(Field, Dynamic)>) -> Obj {
         let mut slots = [ABSENT; FIELD_NAMES.len()];
-        for (at, (name, _)) in fields.iter().enumerate() {
-            match field_index(name) {
-                Some(i) => slots[i] = at as u8,
-                None => debug_assert!(false, "field `{name}` is missing from FIELD_NAMES"),
-            }
+        for (at, (field, _)) in fields.iter().enumerate() {
+            slots[field.0 as usize] = at as u8;
         }
         Obj(Arc::new(ObjInner {
             kind,
@@ -153,7 +196,7 @@ impl Obj {
         self.0
             .fields
             .iter()
-            .find(|(k, _)| *k == name)
+            .find(|(k, _)| k.name() == name)
             .map(|(_, v)| v)
     }
 
@@ -162,7 +205,7 @@ impl Obj {
         match self.get(name) {
             Some(v) => Ok(v.clone()),
             None => {
-                let known: Vec<&str> = self.0.fields.iter().map(|(k, _)| *k).collect();
+                let known: Vec<&str> = self.0.fields.iter().map(|(k, _)| k.name()).collect();
                 let hint = crate::diag::did_you_mean(name, known.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("; it has: {}", known.join(", ")));
@@ -195,7 +238,7 @@ impl fmt::Debug for Obj {
             if i > 0 {
                 write!(f, ", ")?;
             }
-            write!(f, "{k}: {v:?}")?;
+            write!(f, "{}: {v:?}", k.name())?;
         }
         write!(f, "}}")
     }
@@ -254,25 +297,25 @@ impl ScenarioView {
         let org = Dynamic::from(Obj::new(
             "organisation",
             vec![
-                ("name", s(&sc.organisation.name)),
-                ("type", name(&sc.organisation.kind)),
+                (field!("name"), s(&sc.organisation.name)),
+                (field!("type"), name(&sc.organisation.kind)),
                 (
-                    "security_protection_officer",
+                    field!("security_protection_officer"),
                     opt_b(sc.organisation.security_protection_officer),
                 ),
-                ("isms", opt_b(sc.organisation.isms)),
-                ("path", s("organisation")),
+                (field!("isms"), opt_b(sc.organisation.isms)),
+                (field!("path"), s("organisation")),
             ],
         ));
         let decision = Dynamic::from(Obj::new(
             "decision",
             vec![
-                ("kind", name(&sc.decision.kind)),
-                ("stage", name(&sc.decision.stage)),
-                ("date", s(&sc.decision.date)),
-                ("decided_by", opt_s(&sc.decision.decided_by)),
-                ("summary", opt_s(&sc.decision.summary)),
-                ("path", s("decision")),
+                (field!("kind"), name(&sc.decision.kind)),
+                (field!("stage"), name(&sc.decision.stage)),
+                (field!("date"), s(&sc.decision.date)),
+                (field!("decided_by"), opt_s(&sc.decision.decided_by)),
+                (field!("summary"), opt_s(&sc.decision.summary)),
+                (field!("path"), s("decision")),
             ],
         ));
         let governance = match &sc.governance {
@@ -280,13 +323,13 @@ impl ScenarioView {
                 "governance",
                 vec![
                     (
-                        "participants",
+                        field!("participants"),
                         g.participants
                             .as_ref()
                             .map(|p| names(p))
                             .unwrap_or(Dynamic::UNIT),
                     ),
-                    ("path", s("governance")),
+                    (field!("path"), s("governance")),
                 ],
             )),
             None => Dynamic::UNIT,
@@ -347,13 +390,13 @@ impl ScenarioView {
                 Obj::new(
                     "analysis",
                     vec![
-                        ("kind", name(&a.kind)),
-                        ("date", opt_s(&a.date)),
+                        (field!("kind"), name(&a.kind)),
+                        (field!("date"), opt_s(&a.date)),
                         (
-                            "assets",
+                            field!("assets"),
                             a.assets.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
                         ),
-                        ("path", s(&format!("analyses[{i}]"))),
+                        (field!("path"), s(&format!("analyses[{i}]"))),
                     ],
                 )
             })
@@ -366,14 +409,14 @@ impl ScenarioView {
                 Obj::new(
                     "consultation",
                     vec![
-                        ("authority", name(&c.authority)),
-                        ("kind", name(&c.kind)),
-                        ("date", opt_s(&c.date)),
+                        (field!("authority"), name(&c.authority)),
+                        (field!("kind"), name(&c.kind)),
+                        (field!("date"), opt_s(&c.date)),
                         (
-                            "outcome",
+                            field!("outcome"),
                             c.outcome.as_ref().map(name).unwrap_or(Dynamic::UNIT),
                         ),
-                        ("path", s(&format!("consultations[{i}]"))),
+                        (field!("path"), s(&format!("consultations[{i}]"))),
                     ],
                 )
             })
@@ -386,15 +429,15 @@ impl ScenarioView {
                 Obj::new(
                     "assessment",
                     vec![
-                        ("rule", s(&a.rule)),
-                        ("party", opt_s(&a.party)),
-                        ("asset", opt_s(&a.asset)),
-                        ("question", opt_s(&a.question)),
-                        ("conclusion", name(&a.conclusion)),
-                        ("by", s(&a.by)),
-                        ("date", s(&a.date)),
-                        ("reference", opt_s(&a.reference)),
-                        ("path", s(&format!("assessments[{i}]"))),
+                        (field!("rule"), s(&a.rule)),
+                        (field!("party"), opt_s(&a.party)),
+                        (field!("asset"), opt_s(&a.asset)),
+                        (field!("question"), opt_s(&a.question)),
+                        (field!("conclusion"), name(&a.conclusion)),
+                        (field!("by"), s(&a.by)),
+                        (field!("date"), s(&a.date)),
+                        (field!("reference"), opt_s(&a.reference)),
+                        (field!("path"), s(&format!("assessments[{i}]"))),
                     ],
                 )
             })
@@ -407,12 +450,12 @@ impl ScenarioView {
                 Obj::new(
                     "waiver",
                     vec![
-                        ("rule", s(&w.rule)),
-                        ("reason", s(&w.reason)),
-                        ("decided_by", s(&w.decided_by)),
-                        ("date", s(&w.date)),
-                        ("expires", s(&w.expires)),
-                        ("path", s(&format!("waivers[{i}]"))),
+                        (field!("rule"), s(&w.rule)),
+                        (field!("reason"), s(&w.reason)),
+                        (field!("decided_by"), s(&w.decided_by)),
+                        (field!("date"), s(&w.date)),
+                        (field!("expires"), s(&w.expires)),
+                        (field!("path"), s(&format!("waivers[{i}]"))),
                     ],
                 )
             })
@@ -427,19 +470,19 @@ impl ScenarioView {
         let root = Dynamic::from(Obj::new(
             "scenario",
             vec![
-                ("granska", Dynamic::from_int(sc.granska as i64)),
-                ("id", s(&sc.id)),
-                ("title", opt_s(&sc.title)),
-                ("organisation", org.clone()),
-                ("decision", decision.clone()),
-                ("governance", governance.clone()),
-                ("assets", assets.clone()),
-                ("suppliers", list(top_level)),
-                ("analyses", analyses.clone()),
-                ("consultations", consultations.clone()),
-                ("assessments", assessments.clone()),
-                ("waivers", waivers.clone()),
-                ("path", s("")),
+                (field!("granska"), Dynamic::from_int(sc.granska as i64)),
+                (field!("id"), s(&sc.id)),
+                (field!("title"), opt_s(&sc.title)),
+                (field!("organisation"), org.clone()),
+                (field!("decision"), decision.clone()),
+                (field!("governance"), governance.clone()),
+                (field!("assets"), assets.clone()),
+                (field!("suppliers"), list(top_level)),
+                (field!("analyses"), analyses.clone()),
+                (field!("consultations"), consultations.clone()),
+                (field!("assessments"), assessments.clone()),
+                (field!("waivers"), waivers.clone()),
+                (field!("path"), s("")),
             ],
         ));
         ScenarioView {
@@ -467,11 +510,11 @@ fn asset(a: &model::Asset, path: &str, access: Dynamic) -> Obj {
         Some(c) => Dynamic::from(Obj::new(
             "classification",
             vec![
-                ("confidentiality", opt_i(c.confidentiality)),
-                ("integrity", opt_i(c.integrity)),
-                ("availability", opt_i(c.availability)),
-                ("traceability", opt_i(c.traceability)),
-                ("path", s(&format!("{path}.classification"))),
+                (field!("confidentiality"), opt_i(c.confidentiality)),
+                (field!("integrity"), opt_i(c.integrity)),
+                (field!("availability"), opt_i(c.availability)),
+                (field!("traceability"), opt_i(c.traceability)),
+                (field!("path"), s(&format!("{path}.classification"))),
             ],
         )),
         None => Dynamic::UNIT,
@@ -481,20 +524,23 @@ fn asset(a: &model::Asset, path: &str, access: Dynamic) -> Obj {
             "personal_data",
             vec![
                 (
-                    "categories",
+                    field!("categories"),
                     p.categories
                         .as_ref()
                         .map(|c| names(c))
                         .unwrap_or(Dynamic::UNIT),
                 ),
-                ("protected_identities", opt_b(p.protected_identities)),
                 (
-                    "data_subjects",
+                    field!("protected_identities"),
+                    opt_b(p.protected_identities),
+                ),
+                (
+                    field!("data_subjects"),
                     p.data_subjects
                         .map(|n| Dynamic::from_int(n.min(i64::MAX as u64) as i64))
                         .unwrap_or(Dynamic::UNIT),
                 ),
-                ("path", s(&format!("{path}.personal_data"))),
+                (field!("path"), s(&format!("{path}.personal_data"))),
             ],
         )),
         None => Dynamic::UNIT,
@@ -502,25 +548,25 @@ fn asset(a: &model::Asset, path: &str, access: Dynamic) -> Obj {
     Obj::new(
         "asset",
         vec![
-            ("id", s(&a.id)),
-            ("name", s(&a.name)),
-            ("classification", classification),
+            (field!("id"), s(&a.id)),
+            (field!("name"), s(&a.name)),
+            (field!("classification"), classification),
             (
-                "secrecy",
+                field!("secrecy"),
                 a.secrecy.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
             ),
-            ("personal_data", personal_data),
+            (field!("personal_data"), personal_data),
             (
-                "security_classification",
+                field!("security_classification"),
                 a.security_classification
                     .as_ref()
                     .map(name)
                     .unwrap_or(Dynamic::UNIT),
             ),
-            ("security_sensitive", opt_b(a.security_sensitive)),
-            ("critical_service", opt_b(a.critical_service)),
-            ("access", access),
-            ("path", s(path)),
+            (field!("security_sensitive"), opt_b(a.security_sensitive)),
+            (field!("critical_service"), opt_b(a.critical_service)),
+            (field!("access"), access),
+            (field!("path"), s(path)),
         ],
     )
 }
@@ -565,25 +611,28 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
                     let entry = Obj::new(
                         "access",
                         vec![
-                            ("party", s(&p.id)),
-                            ("asset", s(&a.asset)),
+                            (field!("party"), s(&p.id)),
+                            (field!("asset"), s(&a.asset)),
                             (
-                                "asset_name",
+                                field!("asset_name"),
                                 asset_names
                                     .get(&a.asset)
                                     .cloned()
                                     .unwrap_or_else(|| s(&a.asset)),
                             ),
-                            ("level", a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT)),
                             (
-                                "from",
+                                field!("level"),
+                                a.level.as_ref().map(name).unwrap_or(Dynamic::UNIT),
+                            ),
+                            (
+                                field!("from"),
                                 a.from.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
                             ),
                             (
-                                "storage",
+                                field!("storage"),
                                 a.storage.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
                             ),
-                            ("path", s(&format!("{path}.access[{i}]"))),
+                            (field!("path"), s(&format!("{path}.access[{i}]"))),
                         ],
                     );
                     entries.push((a.asset.clone(), entry.clone()));
@@ -604,8 +653,8 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
         Dynamic::from(Obj::new(
             "staff",
             vec![
-                ("security_cleared", opt_b(st.security_cleared)),
-                ("path", s(&format!("{path}.staff"))),
+                (field!("security_cleared"), opt_b(st.security_cleared)),
+                (field!("path"), s(&format!("{path}.staff"))),
             ],
         ))
     });
@@ -617,10 +666,10 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
             Obj::new(
                 "agreement",
                 vec![
-                    ("kind", name(&a.kind)),
-                    ("date", opt_s(&a.date)),
-                    ("level", opt_i(a.level)),
-                    ("path", s(&format!("{path}.agreements[{i}]"))),
+                    (field!("kind"), name(&a.kind)),
+                    (field!("date"), opt_s(&a.date)),
+                    (field!("level"), opt_i(a.level)),
+                    (field!("path"), s(&format!("{path}.agreements[{i}]"))),
                 ],
             )
         })
@@ -630,39 +679,39 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
     let obj = Obj::new(
         "party",
         vec![
-            ("id", s(&p.id)),
-            ("name", s(&p.name)),
-            ("country", opt_s(&p.country)),
-            ("parent_country", opt_s(&p.parent_country)),
-            ("services", names(&p.services)),
-            ("access", access.unwrap_or(Dynamic::UNIT)),
-            ("staff", staff.unwrap_or(Dynamic::UNIT)),
-            ("certifications", names(&p.certifications)),
-            ("measures", names(&p.measures)),
-            ("agreements", list(agreements)),
+            (field!("id"), s(&p.id)),
+            (field!("name"), s(&p.name)),
+            (field!("country"), opt_s(&p.country)),
+            (field!("parent_country"), opt_s(&p.parent_country)),
+            (field!("services"), names(&p.services)),
+            (field!("access"), access.unwrap_or(Dynamic::UNIT)),
+            (field!("staff"), staff.unwrap_or(Dynamic::UNIT)),
+            (field!("certifications"), names(&p.certifications)),
+            (field!("measures"), names(&p.measures)),
+            (field!("agreements"), list(agreements)),
             (
-                "subprocessors_authorised",
+                field!("subprocessors_authorised"),
                 opt_b(p.subprocessors_authorised),
             ),
             (
-                "subcontractors",
+                field!("subcontractors"),
                 strings(p.subcontractors.iter().map(|c| &c.id)),
             ),
-            ("path", s(path)),
-            ("chain", strings(&fp.chain)),
-            ("label", s(&format!("{} ({chain_text})", p.name))),
-            ("chain_text", s(&chain_text)),
-            ("depth", Dynamic::from_int((n - 1) as i64)),
+            (field!("path"), s(path)),
+            (field!("chain"), strings(&fp.chain)),
+            (field!("label"), s(&format!("{} ({chain_text})", p.name))),
+            (field!("chain_text"), s(&chain_text)),
+            (field!("depth"), Dynamic::from_int((n - 1) as i64)),
             (
-                "parent",
+                field!("parent"),
                 if n >= 2 {
                     s(&fp.chain[n - 2])
                 } else {
                     Dynamic::UNIT
                 },
             ),
-            ("top", s(&fp.chain[0])),
-            ("reaches", strings(reaches)),
+            (field!("top"), s(&fp.chain[0])),
+            (field!("reaches"), strings(reaches)),
         ],
     );
     (obj, entries)
@@ -675,7 +724,10 @@ mod tests {
     #[test]
     fn field_names_are_sorted_and_unique_for_binary_search() {
         assert!(FIELD_NAMES.windows(2).all(|w| w[0] < w[1]));
-        let obj = Obj::new("party", vec![("id", s("ibm-se")), ("name", s("IBM"))]);
+        let obj = Obj::new(
+            "party",
+            vec![(field!("id"), s("ibm-se")), (field!("name"), s("IBM"))],
+        );
         let name = field_index("name").unwrap();
         assert_eq!(obj.field(name).unwrap().to_string(), "IBM");
         let err = obj.field(field_index("country").unwrap()).unwrap_err();

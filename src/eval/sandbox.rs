@@ -78,8 +78,7 @@ fn state<R>(f: impl FnOnce(&mut RunState) -> RhaiResult<R>) -> RhaiResult<R> {
 }
 
 fn date(s: &str) -> RhaiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| err(format!("`{s}` is not a date YYYY-MM-DD")))
+    crate::date::parse_iso(s).map_or_else(|| err(format!("`{s}` is not a date YYYY-MM-DD")), Ok)
 }
 
 fn tri(v: Option<bool>) -> Dynamic {
@@ -262,9 +261,7 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     );
 
     // Dates.
-    engine.register_fn("is_date", |s: &str| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-    });
+    engine.register_fn("is_date", |s: &str| crate::date::parse_iso(s).is_some());
     engine.register_fn("add_days", |d: &str, n: i64| -> RhaiResult<String> {
         let d = date(d)?;
         let r = d.checked_add_signed(chrono::Duration::days(n));

@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::discover::{Role, Tree};
@@ -293,12 +292,12 @@ fn span_text(from: &str, to: Option<&str>) -> String {
 }
 
 fn day_after(date: &str) -> Option<String> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = crate::date::parse_iso(date)?;
     d.succ_opt().map(|d| d.to_string())
 }
 
 fn day_before(date: &str) -> Option<String> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = crate::date::parse_iso(date)?;
     d.pred_opt().map(|d| d.to_string())
 }
 

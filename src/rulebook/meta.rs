@@ -210,7 +210,7 @@ pub fn read_header(file: &Arc<SourceFile>) -> Result<Header, Problems> {
         ("in_force.to", meta.in_force.to.as_ref()),
     ] {
         if let Some(d) = date
-            && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+            && crate::date::parse_iso(d).is_none()
         {
             problems.push(
                 Problem::new(

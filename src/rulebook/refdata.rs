@@ -109,7 +109,7 @@ impl RefData {
             let path = format!("entries[{i}]");
             for (field, d) in [("from", Some(&e.from)), ("to", e.to.as_ref())] {
                 if let Some(d) = d
-                    && chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+                    && crate::date::parse_iso(d).is_none()
                 {
                     problems.push(
                         Problem::new(

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::Run;
@@ -144,7 +143,7 @@ pub fn coverage(rulebook: &Rulebook, run: &Run) -> Coverage {
 }
 
 fn shift(date: &str, days: i64) -> Option<String> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = crate::date::parse_iso(date)?;
     d.checked_add_signed(chrono::Duration::days(days))
         .map(|d| d.to_string())
 }
