@@ -4,7 +4,7 @@
 //! operations per item, here a few nanoseconds. They shape data only: what a list means in
 //! law stays in the rule that asks for it.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
 
@@ -112,6 +112,54 @@ impl Wanted {
     }
 }
 
+/// Values to test many items against (`where_in`, `except`, …). From a few values on, the
+/// texts go into a hash set: testing every item against every value was quadratic (thirty
+/// assets against thirty ids, in rule after rule).
+struct WantedSet {
+    /// The texts, hashed, for a list of [`WantedSet::HASHED_FROM`] values or more.
+    texts: Option<HashSet<ImmutableString>>,
+    /// The values not in `texts`: all of them for a short list.
+    rest: Vec<Wanted>,
+}
+
+impl WantedSet {
+    const HASHED_FROM: usize = 8;
+
+    fn of(values: &Array) -> WantedSet {
+        let all = Wanted::all(values);
+        if all.len() < Self::HASHED_FROM {
+            return WantedSet {
+                texts: None,
+                rest: all,
+            };
+        }
+        let mut texts = HashSet::with_capacity(all.len());
+        let mut rest = Vec::new();
+        for wanted in all {
+            match wanted {
+                Wanted::Text(text) => {
+                    texts.insert(text);
+                }
+                other => rest.push(other),
+            }
+        }
+        WantedSet {
+            texts: Some(texts),
+            rest,
+        }
+    }
+
+    /// As [`Wanted::any_matches`] over all the values: a text can only equal a text.
+    fn matches(&self, item: &Dynamic) -> bool {
+        if let Some(texts) = &self.texts
+            && let Some(text) = item.read_lock::<ImmutableString>()
+        {
+            return texts.contains(&*text);
+        }
+        Wanted::any_matches(&self.rest, item)
+    }
+}
+
 /// The key `distinct` compares by: a text as itself, a number or boolean by its text.
 fn key_of(item: &Dynamic) -> RhaiResult<ImmutableString> {
     if let Some(s) = item.read_lock::<ImmutableString>() {
@@ -159,25 +207,25 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "where_in",
         |list: &mut Array, field: &str, values: Array| {
-            let wanted = Wanted::all(&values);
-            filter_by(list, field, |v| Ok(Wanted::any_matches(&wanted, v)))
+            let wanted = WantedSet::of(&values);
+            filter_by(list, field, |v| Ok(wanted.matches(v)))
         },
     );
     engine.register_fn(
         "where_not_in",
         |list: &mut Array, field: &str, values: Array| {
-            let wanted = Wanted::all(&values);
-            filter_by(list, field, |v| Ok(!Wanted::any_matches(&wanted, v)))
+            let wanted = WantedSet::of(&values);
+            filter_by(list, field, |v| Ok(!wanted.matches(v)))
         },
     );
     engine.register_fn(
         "where_any_in",
         |list: &mut Array, field: &str, values: Array| -> RhaiResult<Array> {
             let name = field;
-            let wanted = Wanted::all(&values);
+            let wanted = WantedSet::of(&values);
             filter_by(list, field, |v| {
                 if let Some(items) = v.read_lock::<Array>() {
-                    return Ok(items.iter().any(|x| Wanted::any_matches(&wanted, x)));
+                    return Ok(items.iter().any(|x| wanted.matches(x)));
                 }
                 if v.is_unit() {
                     return Ok(false);
@@ -252,9 +300,9 @@ pub fn register(engine: &mut Engine) {
         Ok(out)
     });
     engine.register_fn("except", |list: &mut Array, others: Array| {
-        let others = Wanted::all(&others);
+        let others = WantedSet::of(&others);
         list.iter()
-            .filter(|x| !Wanted::any_matches(&others, x))
+            .filter(|x| !others.matches(x))
             .cloned()
             .collect::<Array>()
     });
@@ -275,11 +323,11 @@ pub fn register(engine: &mut Engine) {
         "first_with_any",
         |list: &mut Array, field: &str, values: Array| -> RhaiResult<Dynamic> {
             let field = Field::new(field);
-            let wanted = Wanted::all(&values);
+            let wanted = WantedSet::of(&values);
             for item in list.iter() {
                 let found = field.read(item, |v| {
                     Ok(v.read_lock::<Array>()
-                        .is_some_and(|items| items.iter().any(|x| Wanted::any_matches(&wanted, x))))
+                        .is_some_and(|items| items.iter().any(|x| wanted.matches(x))))
                 })?;
                 if found {
                     return Ok(item.clone());
@@ -350,6 +398,42 @@ mod tests {
         // An unstated list holds nothing; a field that is not a list is an error.
         assert_eq!(text(r#"access.where_any_in("from", [()]).len()"#), "0");
         assert!(eval(r#"access.where_any_in("level", ["admin"])"#).is_err());
+    }
+
+    /// A long list of values (hashed texts) answers as a short one (compared one by one):
+    /// texts, `()`, numbers and booleans, in `where_in`, `where_not_in`, `except`.
+    #[test]
+    fn long_value_lists_match_as_short_ones_do() {
+        let filler = (0..WantedSet::HASHED_FROM)
+            .map(|i| format!("\"x{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (short, long) in [
+            (
+                r#"access.where_in("level", ["admin", ()]).len()"#.to_string(),
+                format!(r#"access.where_in("level", ["admin", (), {filler}]).len()"#),
+            ),
+            (
+                r#"access.where_not_in("level", ["none"]).pluck("asset").join(",")"#.to_string(),
+                format!(
+                    r#"access.where_not_in("level", ["none", {filler}]).pluck("asset").join(",")"#
+                ),
+            ),
+            (
+                r#"["a", 1, (), true, "b", 2].except(["b", 1, ()]).len()"#.to_string(),
+                format!(r#"["a", 1, (), true, "b", 2].except(["b", 1, (), {filler}]).len()"#),
+            ),
+            (
+                r#"["1", 1, "true", true].except([1, true]).len()"#.to_string(),
+                format!(r#"["1", 1, "true", true].except([1, true, {filler}]).len()"#),
+            ),
+        ] {
+            assert_eq!(text(&short), text(&long), "{long}");
+        }
+        assert_eq!(
+            text(r#"["1", 1, "true", true].except([1, true]).len()"#),
+            "2"
+        );
     }
 
     #[test]

@@ -184,8 +184,13 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
     let mut seen_content = false;
     let mut too_deep = None;
     for (offset, line) in file.lines() {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed.starts_with("--- ") {
+        // Byte tests first: this runs over every line of every file.
+        let bytes = line.as_bytes();
+        let starts_document = bytes.starts_with(b"---") && {
+            let trimmed = line.trim_end();
+            trimmed == "---" || trimmed.starts_with("--- ")
+        };
+        if starts_document {
             if seen_content {
                 return Some(
                     Problem::new(
@@ -197,12 +202,16 @@ fn guard_structure(file: &Arc<SourceFile>) -> Option<Problem> {
                     .help("put each scenario in its own file"),
                 );
             }
-        } else if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "..." {
-            seen_content = true;
+        } else if !seen_content {
+            let trimmed = line.trim_end();
+            seen_content = !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "...";
         }
         // Block nesting (`- - - x`, deep indentation) is bounded by how far in a line's
         // content starts; flow nesting (`[[[`) by counting brackets below.
-        let indent = line.len() - line.trim_start_matches([' ', '-', '?', ':', '\t']).len();
+        let indent = bytes
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':' | b'\t'))
+            .count();
         if indent > 2 * MAX_DEPTH && too_deep.is_none() {
             too_deep = Some(offset);
         }
