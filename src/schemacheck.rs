@@ -213,14 +213,6 @@ impl Checker {
                         .help(help),
                 );
             }
-            // No field has a minimum length today (names use the pattern above); kept for one
-            // that may.
-            ValidationErrorKind::MinLength { .. } => out.push(
-                Problem::new(self.code("empty"), format!("{} must not be empty", shown(&path)))
-                    .at(file, here(&path))
-                    .label("empty")
-                    .help("findings name the organisation, assets and parties by it: write the name the decision-makers know"),
-            ),
             // Names, waivers' reasons and deciders, assessors: text that must say something.
             ValidationErrorKind::Pattern { pattern } if pattern == r"\S" => {
                 let (problem, label) = match error.instance().as_str() {
@@ -231,7 +223,9 @@ impl Checker {
                     "reason" => {
                         "a waiver without a reason is an unexplained deviation: write why the finding is accepted"
                     }
-                    "decided_by" => "write who decided the waiver: the person or body that answers for it",
+                    "decided_by" => {
+                        "write who decided the waiver: the person or body that answers for it"
+                    }
                     "by" => "write who made the assessment",
                     _ => {
                         "findings name the organisation, assets and parties by it: write the name the decision-makers know"

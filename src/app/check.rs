@@ -137,7 +137,7 @@ enum Stop {
 
 /// Write one piece of the results: `Ok(false)` once the reader has closed the pipe (the run
 /// ends quietly), an error when the output is lost (a full disk): never a silent success.
-fn write_piece(out: &mut Box<dyn Write>, text: &[u8]) -> Result<bool, Problems> {
+fn write_piece(out: &mut dyn Write, text: &[u8]) -> Result<bool, Problems> {
     match out.write_all(text) {
         Ok(()) => Ok(true),
         Err(e) => super::output_error(e).map(|()| false),
