@@ -759,6 +759,35 @@ fn lost_output_is_an_error_not_a_silent_success() {
     assert!(wrong.is_empty(), "lost output:\n{}", wrong.join("\n"));
 }
 
+/// A diagnostic that cannot be written to stderr (`2> /dev/full`) must not turn into a panic:
+/// the exit code still tells what happened.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_stderr_does_not_panic() {
+    for (args, code) in [
+        (
+            vec!["check", "scenarios", "--format", "json", "--timings"],
+            1,
+        ),
+        (vec!["rules", "show", "NO-SUCH-RULE"], 2),
+        (vec!["check", "--as-of", "2015-4-1", TS], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = StdCommand::new(env!("CARGO_BIN_EXE_granska"))
+            .args(&args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "granska {}", args.join(" "));
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // rules list / show / test
 // ---------------------------------------------------------------------------------------

@@ -238,7 +238,7 @@ fn lint_targets(args: &RuleArgs) -> Vec<Tree> {
 pub fn lint(rulebook: &Rulebook, args: &RuleArgs) -> Result<ExitStatus, Problems> {
     let report = rulelint::lint(rulebook, &trees(args), &lint_targets(args));
     for note in &report.notes {
-        eprintln!("note: {note}");
+        super::print_err(&format!("note: {note}\n"));
     }
     if report.problems.is_empty() {
         print_out(&format!("{} rules checked: no problems\n", report.rules))?;

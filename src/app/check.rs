@@ -176,22 +176,23 @@ fn print_timings(timings: &std::collections::BTreeMap<String, Cost>, files: usiz
     let mut rows: Vec<_> = timings.iter().collect();
     rows.sort_by(|a, b| b.1.micros.cmp(&a.1.micros).then(a.0.cmp(b.0)));
     let per = |n: u64| n as f64 / files.max(1) as f64;
-    eprintln!("rule timings ({files} scenarios; per scenario):");
-    eprintln!("  {:>8}  {:>10}  rule", "µs", "operations");
+    let mut out = format!("rule timings ({files} scenarios; per scenario):\n");
+    out.push_str(&format!("  {:>8}  {:>10}  rule\n", "µs", "operations"));
     for (rule, cost) in rows {
-        eprintln!(
-            "  {:>8.0}  {:>10.0}  {rule}",
+        out.push_str(&format!(
+            "  {:>8.0}  {:>10.0}  {rule}\n",
             per(cost.micros),
             per(cost.operations)
-        );
+        ));
     }
     let micros = timings.values().map(|c| c.micros).sum();
     let operations = timings.values().map(|c| c.operations).sum();
-    eprintln!(
-        "  {:>8.0}  {:>10.0}  all rules",
+    out.push_str(&format!(
+        "  {:>8.0}  {:>10.0}  all rules\n",
         per(micros),
         per(operations)
-    );
+    ));
+    super::print_err(&out);
 }
 
 fn check_one(

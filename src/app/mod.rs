@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(problems) => {
-            eprint!("{}", render_problems(&problems, color_stderr()));
+            print_err(&render_problems(&problems, color_stderr()));
             ExitStatus::InvalidInput
         }
     }
@@ -83,6 +83,13 @@ pub fn print_out(text: &str) -> Result<(), Problems> {
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .or_else(output_error)
+}
+
+/// Print to stderr. `eprint!` panics when stderr cannot be written (`2> /dev/full`); a
+/// diagnostic that cannot be shown has nowhere else to go, and the exit code still tells.
+pub fn print_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// [`print_out`]'s verdict on a failed write: a closed pipe is the reader's choice, anything

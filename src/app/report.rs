@@ -34,8 +34,8 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus, Problems> {
             )
             .help("check that the folder exists and is writable")
         })?;
-        eprintln!(
-            "{} {} — {}",
+        super::print_err(&format!(
+            "{} {} — {}\n",
             if lang == crate::lang::Lang::Sv {
                 "skrev"
             } else {
@@ -43,7 +43,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus, Problems> {
             },
             args.output.display(),
             verdict_word(e.verdict, lang)
-        );
+        ));
     }
     Ok(crate::app::check::exit_for(&e, crate::cli::FailOn::Blocker))
 }

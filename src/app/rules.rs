@@ -46,10 +46,7 @@ pub fn run(command: RulesCommand, args: RuleArgs) -> Result<ExitStatus, Problems
             // A broken test file elsewhere must not hide the rule: show it, and say why the
             // cases are missing (`rules test` reports the file in full).
             let cases = ruletest::coverage::index(&rulebook).unwrap_or_else(|ps| {
-                eprint!(
-                    "{}",
-                    crate::diag::render_problems(&ps, super::color_stderr())
-                );
+                super::print_err(&crate::diag::render_problems(&ps, super::color_stderr()));
                 Vec::new()
             });
             // The catalogue's section for the rule (without its `## ID` heading), then the source.
