@@ -718,6 +718,31 @@ fn closed_stdout_does_not_panic() {
     );
 }
 
+/// Which stream of granska goes to `/dev/full`, where every write fails with ENOSPC.
+#[cfg(target_os = "linux")]
+enum FullStream {
+    Stdout,
+    Stderr,
+}
+
+/// Run granska with one stream on `/dev/full` (stdout discarded when stderr is the full one).
+#[cfg(target_os = "linux")]
+fn run_with_full(args: &[&str], stream: FullStream) -> std::process::Output {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let mut command = StdCommand::new(env!("CARGO_BIN_EXE_granska"));
+    command.args(args).current_dir(root()).env("NO_COLOR", "1");
+    match stream {
+        FullStream::Stdout => command.stdout(full()),
+        FullStream::Stderr => command.stdout(Stdio::null()).stderr(full()),
+    };
+    command.output().unwrap()
+}
+
 /// Output that cannot be written (a full disk behind `> results.sarif`) is an error with exit
 /// code 2, never a run that looks delivered. `/dev/full` fails every write with ENOSPC.
 #[cfg(target_os = "linux")]
@@ -733,17 +758,7 @@ fn lost_output_is_an_error_not_a_silent_success() {
         vec!["rules", "list"],
         vec!["schema"],
     ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = StdCommand::new(env!("CARGO_BIN_EXE_granska"))
-            .args(&args)
-            .current_dir(root())
-            .env("NO_COLOR", "1")
-            .stdout(full)
-            .output()
-            .unwrap();
+        let out = run_with_full(&args, FullStream::Stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         if out.status.code() != Some(2)
             || !stderr.contains("granska::output")
@@ -772,18 +787,7 @@ fn full_stderr_does_not_panic() {
         (vec!["rules", "show", "NO-SUCH-RULE"], 2),
         (vec!["check", "--as-of", "2015-4-1", TS], 2),
     ] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = StdCommand::new(env!("CARGO_BIN_EXE_granska"))
-            .args(&args)
-            .current_dir(root())
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(full)
-            .output()
-            .unwrap();
+        let out = run_with_full(&args, FullStream::Stderr);
         assert_eq!(out.status.code(), Some(code), "granska {}", args.join(" "));
     }
 }
