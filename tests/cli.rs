@@ -262,6 +262,25 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, Some(2), "{}", run.all());
 }
 
+/// A folder without scenarios is an error: a CI job pointed at the wrong folder must not pass
+/// having judged nothing. (Other files in it do not count.)
+#[test]
+fn a_folder_without_scenarios_is_an_error_not_a_pass() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("notes.md"), "no scenarios here\n").expect("written");
+    let folder = dir.path().to_string_lossy().into_owned();
+    for format in ["human", "json"] {
+        let run = granska(&["check", "--format", format, &folder]);
+        assert_eq!(run.code, Some(2), "{}", run.all());
+        assert!(
+            run.all().contains("granska::check::no-scenarios"),
+            "{}",
+            run.all()
+        );
+        assert!(run.all().contains("has no scenario files"), "{}", run.all());
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // JSON
 // ---------------------------------------------------------------------------------------

@@ -377,6 +377,77 @@ fn broken_rulebook_stops_rules_list_too() {
     assert_eq!(run.code, Some(2), "{}", run.all());
 }
 
+/// Files the rulebook would skip (a rule outside an area folder, a test file beside the rule)
+/// are an error that names them: a rule that never runs would pass silently.
+#[test]
+fn files_a_rulebook_would_skip_are_an_error_not_a_silent_pass() {
+    let run = check("misplaced", "clean", &[]);
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(all.contains("granska::rules::layout"), "{all}");
+    assert!(all.contains("t-stray.rhai"), "{all}");
+    assert!(all.contains("test/t-isms.yaml"), "{all}");
+    assert!(!all.contains("CLEAR"), "{all}");
+}
+
+/// A rule folder without rules, used alone, would judge nothing and say CLEAR.
+#[test]
+fn a_rulebook_without_rules_is_an_error_not_clear() {
+    let run = check("empty", "clean", &[]);
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(all.contains("granska::rules::empty"), "{all}");
+    assert!(
+        all.contains("no rules in tests/fixtures/rules/empty"),
+        "{all}"
+    );
+    assert!(!all.contains("CLEAR"), "{all}");
+}
+
+/// A date on which no rule is in force checks nothing: an error (at `decision.date`, or about
+/// `--as-of`) that says from when the rulebook applies, not a CLEAR verdict.
+#[test]
+fn a_date_no_rule_covers_is_an_error_not_clear() {
+    let run = check("basic", "clean", &["--as-of", "1999-12-31"]);
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(
+        all.contains("no rule of the rulebook is in force on 1999-12-31"),
+        "{all}"
+    );
+    assert!(all.contains("came into force on 2000-01-01"), "{all}");
+    assert!(!all.contains("CLEAR"), "{all}");
+    // The first day of the first rule is covered.
+    let (code, first_day) = check_json("basic", "clean", &["--as-of", "2000-01-01"]);
+    assert_eq!(
+        (code, &first_day["verdict"]),
+        (Some(0), &Value::from("CLEAR"))
+    );
+
+    // The same date as the scenario's decision date: pointed at in the file, in every format.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(scenario("clean")).expect("the fixture reads");
+    let old = dir.path().join("old.yaml");
+    std::fs::write(&old, text.replace("date: 2024-03-01", "date: 1999-12-31"))
+        .expect("the copy is written");
+    let old = old.to_string_lossy().into_owned();
+    let r = rules("basic");
+    let args = ["check", "--no-default-rules", "--rules", &r, "--lang", "en"];
+    let run = granska(&[&args[..], &[old.as_str()]].concat());
+    let all = run.all();
+    assert_eq!(run.code, Some(2), "{all}");
+    assert!(all.contains("old.yaml:12:9]"), "{all}");
+    assert!(all.contains("decision date"), "{all}");
+    let run = granska(&[&args[..], &["--format", "json", old.as_str()]].concat());
+    let result = &run.json()["results"][0];
+    assert_eq!(run.code, Some(2), "{}", run.all());
+    assert_eq!(
+        result["problems"][0]["code"],
+        "granska::rules::no-law-in-force"
+    );
+    assert_eq!(result["problems"][0]["line"], 12);
+}
+
 // ---------------------------------------------------------------------------------------
 // Dated law.
 // ---------------------------------------------------------------------------------------

@@ -202,10 +202,13 @@ fn check_one(
     render: &dyn Render,
     ctx: &RenderCtx<'_>,
 ) -> Done {
-    match scenario::load_path(path, evaluator.rulebook.as_ref()) {
-        Ok(loaded) => {
-            let loaded = Arc::new(loaded);
-            let evaluation = evaluator.evaluate(loaded.clone(), args.as_of.as_deref());
+    let judged = scenario::load_path(path, evaluator.rulebook.as_ref()).and_then(|loaded| {
+        let loaded = Arc::new(loaded);
+        let evaluation = evaluator.judge(loaded.clone(), args.as_of.as_deref())?;
+        Ok((loaded, evaluation))
+    });
+    match judged {
+        Ok((loaded, evaluation)) => {
             let timings = if args.timings {
                 evaluation
                     .outcomes
@@ -273,6 +276,16 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
             walk(p, &mut found).map_err(|e| {
                 Problem::new("granska::io", format!("cannot read {}: {e}", p.display()))
             })?;
+            if found.is_empty() {
+                // A CI job pointed at the wrong folder would otherwise pass, having judged nothing.
+                problems.push(
+                    Problem::new(
+                        "granska::check::no-scenarios",
+                        format!("{} has no scenario files (*.yaml, *.yml)", p.display()),
+                    )
+                    .help("give the folder that holds the scenarios; `granska init` writes a first one"),
+                );
+            }
             found.sort();
             out.extend(found);
         } else if p.is_file() {

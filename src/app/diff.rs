@@ -204,8 +204,10 @@ fn judge(
     match loaded {
         Ok(l) => {
             let l = Arc::new(l);
-            let e = evaluator.evaluate(l.clone(), args.as_of.as_deref());
-            Side::Judged(l, Box::new(e))
+            match evaluator.judge(l.clone(), args.as_of.as_deref()) {
+                Ok(e) => Side::Judged(l, Box::new(e)),
+                Err(p) => Side::Invalid(p),
+            }
         }
         Err(p) => Side::Invalid(p),
     }

@@ -24,7 +24,7 @@ fn evaluate(
     check_date(as_of)?;
     let rulebook = load_rulebook(rules)?;
     let loaded = Arc::new(scenario::load_path(path, rulebook.as_ref())?);
-    let evaluation = Evaluator::new(rulebook.clone()).evaluate(loaded.clone(), as_of.as_deref());
+    let evaluation = Evaluator::new(rulebook.clone()).judge(loaded.clone(), as_of.as_deref())?;
     Ok((rulebook, loaded, evaluation))
 }
 

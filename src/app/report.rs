@@ -17,7 +17,7 @@ pub fn run(args: ReportArgs) -> Result<ExitStatus, Problems> {
     check_date(&args.as_of)?;
     let rulebook = load_rulebook(&args.rules)?;
     let loaded = Arc::new(scenario::load_path(&args.scenario, rulebook.as_ref())?);
-    let e = Evaluator::new(rulebook.clone()).evaluate(loaded.clone(), args.as_of.as_deref());
+    let e = Evaluator::new(rulebook.clone()).judge(loaded.clone(), args.as_of.as_deref())?;
     let lang = args.rules.lang;
     let memo = Memo::new(&e, &loaded, &rulebook, lang);
     let text = match args.format {

@@ -19,6 +19,7 @@ use rhai::{Engine, EvalAltResult, Scope};
 pub use outcome::{Evaluation, Finding, FindingKind, RuleOutcome, RuleStatus, Verdict};
 use outcome::{RuleError, verdict_of};
 
+use crate::diag::{Problem, Problems};
 use crate::rulebook::{Rule, Rulebook, compile};
 use crate::scenario::LoadedScenario;
 
@@ -32,6 +33,60 @@ impl Evaluator {
     pub fn new(rulebook: Arc<Rulebook>) -> Evaluator {
         let engine = sandbox::engine(&rulebook);
         Evaluator { rulebook, engine }
+    }
+
+    /// Judge a scenario as a user asks for it: like [`Evaluator::evaluate`], but a date on
+    /// which no rule of the rulebook is in force is an error, not a CLEAR verdict that
+    /// checked nothing. (Rule tests evaluate directly: a case may test a rule out of force.)
+    pub fn judge(
+        &self,
+        loaded: Arc<LoadedScenario>,
+        as_of: Option<&str>,
+    ) -> Result<Evaluation, Problems> {
+        match self.uncovered(&loaded, as_of) {
+            Some(problem) => Err(problem.into()),
+            None => Ok(self.evaluate(loaded, as_of)),
+        }
+    }
+
+    /// The problem with judging `loaded` on a date no rule covers, if it is one.
+    fn uncovered(&self, loaded: &LoadedScenario, as_of: Option<&str>) -> Option<Problem> {
+        let date = as_of.unwrap_or(&loaded.scenario.decision.date);
+        let rules = &self.rulebook.rules;
+        if rules.iter().any(|r| r.meta.in_force.contains(date)) {
+            return None;
+        }
+        let first = rules.iter().map(|r| r.meta.in_force.from.as_str()).min();
+        let last = rules
+            .iter()
+            .map(|r| r.meta.in_force.to.as_deref())
+            .max_by(|a, b| match (a, b) {
+                (None, None) => std::cmp::Ordering::Equal,
+                (None, _) => std::cmp::Ordering::Greater,
+                (_, None) => std::cmp::Ordering::Less,
+                (Some(a), Some(b)) => a.cmp(b),
+            })
+            .flatten();
+        let covered = match (first, last) {
+            (Some(first), Some(last)) => format!("its rules are in force from {first} to {last}"),
+            (Some(first), None) => format!("its first rules came into force on {first}"),
+            _ => "it has no rules".to_string(),
+        };
+        let problem = Problem::new(
+            "granska::rules::no-law-in-force",
+            format!("no rule of the rulebook is in force on {date}, so nothing can be judged"),
+        );
+        Some(match as_of {
+            Some(_) => problem.help(format!(
+                "{covered}; choose an --as-of date within that period"
+            )),
+            None => problem
+                .at(&loaded.file, loaded.spans.label_span("decision.date"))
+                .label("decision date")
+                .help(format!(
+                    "{covered}; check decision.date, or judge under a later law with --as-of"
+                )),
+        })
     }
 
     /// Judge a scenario under the law of `as_of` (default: its decision date).

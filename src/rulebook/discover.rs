@@ -74,6 +74,14 @@ impl Tree {
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
+        let misplaced: Vec<&str> = found
+            .iter()
+            .map(|(rel, _)| rel.as_str())
+            .filter(|rel| role_of(rel).is_none() && looks_like_rule_tree_file(rel))
+            .collect();
+        if !misplaced.is_empty() {
+            return Err(misplaced_problem(&self.label(), &misplaced));
+        }
         Ok(found
             .into_iter()
             .filter_map(|(rel, builtin)| role_of(&rel).map(|role| Entry { role, rel, builtin }))
@@ -173,6 +181,41 @@ fn role_of(rel: &str) -> Option<Role> {
     }
 }
 
+/// A file the rulebook would skip although it looks meant for it: a script outside an area
+/// or `lib/` folder, or a YAML file beside the rules rather than in `data/` or `tests/`.
+/// Skipping it silently would let a rule that never runs, or tests that never run, pass.
+/// Hidden files and Rhai definition files (`*.d.rhai`, for editors) are not rule files.
+fn looks_like_rule_tree_file(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = parts.last().copied().unwrap_or_default();
+    if parts.iter().any(|p| p.starts_with('.')) || name.ends_with(".d.rhai") {
+        return false;
+    }
+    name.ends_with(".rhai")
+        || (name.ends_with(".yaml") && parts.len() <= 2)
+        || (name.ends_with(".yml") && parts.len() <= 3)
+}
+
+fn misplaced_problem(tree: &str, rels: &[&str]) -> Problem {
+    let (them, it) = if rels.len() == 1 {
+        ("this file", "it")
+    } else {
+        ("these files", "them")
+    };
+    Problem::new(
+        "granska::rules::layout",
+        format!(
+            "{tree}: {them} would be ignored, so a rule or test in {it} would never run: {}",
+            rels.join(", ")
+        ),
+    )
+    .help(
+        "a rule goes in an area folder (<folder>/<area>/<name>.rhai), shared functions in \
+         <folder>/lib/, reference data in <folder>/data/<id>.yaml, rule tests in \
+         <folder>/<area>/tests/<name>.yaml; files end in .yaml, not .yml (rules/README.md)",
+    )
+}
+
 /// Paths with contents: looking a file up again by path walks the tree each time.
 fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<(String, Option<&'static [u8]>)>) {
     for f in dir.files() {
@@ -221,5 +264,32 @@ mod tests {
         assert_eq!(role_of("facts.yaml"), Some(Role::Facts));
         assert_eq!(role_of("osl/facts.yaml"), Some(Role::Facts));
         assert_eq!(role_of("README.md"), None);
+    }
+
+    #[test]
+    fn files_the_rulebook_would_skip_are_named() {
+        for rel in [
+            "scope.rhai",
+            "gdpr/extra/scope.rhai",
+            "lib/sub/helpers.rhai",
+            "eu-eea.yaml",
+            "gdpr/scope.yaml",
+            "gdpr/tests/scope.yml",
+            "data/eu-eea.yml",
+        ] {
+            assert!(
+                role_of(rel).is_none() && looks_like_rule_tree_file(rel),
+                "{rel}"
+            );
+        }
+        for rel in [
+            "granska.d.rhai",
+            "README.md",
+            ".github/workflows/ci.yml",
+            "gdpr/.scope.rhai.swp",
+            "gdpr/tests/scenarios/case.yaml",
+        ] {
+            assert!(!looks_like_rule_tree_file(rel), "{rel}");
+        }
     }
 }

@@ -412,6 +412,21 @@ impl Rulebook {
             }
         }
 
+        // A rulebook without rules judges nothing, and its every verdict would be CLEAR.
+        if rules.is_empty() && problems.is_empty() {
+            let folders: Vec<String> = trees.iter().map(Tree::label).collect();
+            problems.push(
+                Problem::new(
+                    "granska::rules::empty",
+                    format!("no rules in {}", folders.join(", ")),
+                )
+                .help(
+                    "a rule is a file <folder>/<area>/<name>.rhai; with --no-default-rules only \
+                     the --rules folders are read",
+                ),
+            );
+        }
+
         // Shared functions from lib/ are merged into one module (functions only).
         let mut lib_ast = rhai::AST::empty();
         for ast in lib_asts.into_values() {
