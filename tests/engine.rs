@@ -446,6 +446,18 @@ fn a_date_no_rule_covers_is_an_error_not_clear() {
         "granska::rules::no-law-in-force"
     );
     assert_eq!(result["problems"][0]["line"], 12);
+    let run = granska(&[&args[..], &["--format", "sarif", old.as_str()]].concat());
+    let sarif = run.json();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        result["ruleId"], "granska::rules::no-law-in-force",
+        "{sarif}"
+    );
+    let index = result["ruleIndex"]
+        .as_u64()
+        .expect("a descriptor for the code") as usize;
+    let descriptor = &sarif["runs"][0]["tool"]["driver"]["rules"][index];
+    assert_eq!(descriptor["id"], "granska::rules::no-law-in-force");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -147,6 +147,11 @@ const INPUT_RULES: &[(&str, &str, &str)] = &[
         "A country code is not an ISO 3166-1 code",
         "En landskod är inte en ISO 3166-1-kod",
     ),
+    (
+        "granska::rules::no-law-in-force",
+        "No rule of the rulebook is in force on the date judged",
+        "Ingen regel i regelboken gäller på det datum som prövas",
+    ),
 ];
 
 pub struct Sarif;
