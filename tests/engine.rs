@@ -460,6 +460,45 @@ fn a_date_no_rule_covers_is_an_error_not_clear() {
     assert_eq!(descriptor["id"], "granska::rules::no-law-in-force");
 }
 
+/// A rule in force on a day when no rule that derives a fact it needs is: it fails (the
+/// verdict is INCOMPLETE), never reads the fact as "established for no one"; `rules lint`
+/// names the gap in advance.
+#[test]
+fn a_needed_fact_no_rule_in_force_derives_fails_closed() {
+    let (code, covered) = check_json("underived", "clean", &["--as-of", "2019-12-31"]);
+    assert_eq!(code, Some(0), "{covered}");
+    assert_eq!(covered["findings"][0]["rule"], "T-READER", "{covered}");
+    assert_eq!(covered["rule_errors"], Value::Array(vec![]), "{covered}");
+
+    let run = check(
+        "underived",
+        "clean",
+        &["--as-of", "2020-01-01", "--format", "json"],
+    );
+    let result = &run.json()["results"][0];
+    assert_eq!(run.code, Some(3), "{}", run.all());
+    assert_eq!(result["verdict"], "INCOMPLETE");
+    let error = &result["rule_errors"][0];
+    assert_eq!(error["rule"], "T-READER", "{result}");
+    assert_eq!(
+        error["message"],
+        "it needs `any_assets`, but no rule in force on 2020-01-01 derives it"
+    );
+    assert_eq!(error["line"], 10, "{result}");
+
+    let r = rules("underived");
+    let lint = granska(&["rules", "lint", "--no-default-rules", "--rules", &r]);
+    let all = lint.all();
+    assert_ne!(lint.code, Some(0), "{all}");
+    assert!(all.contains("granska::lint::fact-gap"), "{all}");
+    assert!(
+        all.contains(
+            "T-READER needs `any_assets`, but no rule in force from 2020-01-01 derives it"
+        ),
+        "{all}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Dated law.
 // ---------------------------------------------------------------------------------------

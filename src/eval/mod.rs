@@ -27,12 +27,34 @@ use crate::scenario::LoadedScenario;
 pub struct Evaluator {
     pub rulebook: Arc<Rulebook>,
     engine: Engine,
+    /// Per rule (by position): each fact it needs, with the positions of the rules deriving it.
+    derivers: Vec<Vec<(String, Vec<usize>)>>,
 }
 
 impl Evaluator {
     pub fn new(rulebook: Arc<Rulebook>) -> Evaluator {
         let engine = sandbox::engine(&rulebook);
-        Evaluator { rulebook, engine }
+        let rules = &rulebook.rules;
+        let derivers = rules
+            .iter()
+            .map(|r| {
+                r.meta
+                    .needs
+                    .iter()
+                    .map(|fact| {
+                        let by = (0..rules.len())
+                            .filter(|&d| rules[d].meta.derives.contains(fact))
+                            .collect();
+                        (fact.clone(), by)
+                    })
+                    .collect()
+            })
+            .collect();
+        Evaluator {
+            rulebook,
+            engine,
+            derivers,
+        }
     }
 
     /// Judge a scenario as a user asks for it: like [`Evaluator::evaluate`], but a date on
@@ -112,9 +134,18 @@ impl Evaluator {
             facts: Default::default(),
             findings: Vec::new(),
         });
+        let in_force: Vec<bool> = (self.rulebook.rules.iter())
+            .map(|r| r.meta.in_force.contains(&as_of))
+            .collect();
         let mut outcomes = Vec::with_capacity(self.rulebook.rules.len());
-        for rule in &self.rulebook.rules {
-            outcomes.push(self.run_rule(rule, &as_of));
+        for (i, rule) in self.rulebook.rules.iter().enumerate() {
+            let underived = self.derivers[i]
+                .iter()
+                .find(|(_, by)| !by.iter().any(|&d| in_force[d]));
+            outcomes.push(match underived {
+                Some((fact, _)) if in_force[i] => underived_fact(rule, fact, &as_of),
+                _ => self.run_rule(rule, &as_of),
+            });
         }
         let state = sandbox::take().expect("state installed above");
         let mut findings = state.findings;
@@ -216,6 +247,25 @@ impl Evaluator {
                 }
             }
         }
+    }
+}
+
+/// A rule that needs a fact no rule in force derives would read it as never established;
+/// it fails instead (the rulebook's periods do not fit together on this date).
+fn underived_fact(rule: &Rule, fact: &str, as_of: &str) -> RuleOutcome {
+    sandbox::with_state(|s| rule.meta.derives.iter().for_each(|d| s.facts.taint(d)));
+    let (line, column) = rule.file.line_col(rule.header.label_span("needs").start);
+    RuleOutcome {
+        rule: rule.meta.id.clone(),
+        status: RuleStatus::Errored,
+        error: Some(RuleError {
+            message: format!("it needs `{fact}`, but no rule in force on {as_of} derives it"),
+            file: rule.file.name.clone(),
+            line,
+            column,
+        }),
+        micros: 0,
+        operations: 0,
     }
 }
 

@@ -87,6 +87,7 @@ pub fn lint(rulebook: &Rulebook, trees: &[Tree], targets: &[Tree]) -> Report {
         }
     }
     unused_facts(rulebook, &rules, &mut report.problems);
+    fact_gaps(rulebook, &rules, &mut report.problems);
     underived_facts(rulebook, targets, &mut report.problems);
     report.problems.0.sort_by(|a, b| {
         let key = |p: &Problem| {
@@ -244,7 +245,8 @@ fn citations(rule: &Rule, acts: &Acts, out: &mut Problems) {
         if !period_checked.insert(act) && c.in_force.is_none() {
             continue;
         }
-        if let Some((gap_from, gap_to)) = first_gap(&from, to.as_deref(), periods) {
+        let act_periods = periods.iter().map(|p| (p.from.as_str(), p.to.as_deref()));
+        if let Some((gap_from, gap_to)) = first_gap(&from, to.as_deref(), act_periods) {
             let name = periods
                 .iter()
                 .find_map(|p| p.title.clone())
@@ -301,30 +303,31 @@ fn day_before(date: &str) -> Option<String> {
     d.pred_opt().map(|d| d.to_string())
 }
 
-/// The first stretch of days in `[from, to]` (no `to`: open-ended) that no period covers.
-fn first_gap(
+/// The first stretch of days in `[from, to]` (no `to`: open-ended) that no period
+/// (`from`, `to`) covers.
+fn first_gap<'a>(
     from: &str,
     to: Option<&str>,
-    periods: &[ActPeriod],
+    periods: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
 ) -> Option<(String, Option<String>)> {
-    let mut sorted: Vec<&ActPeriod> = periods.iter().collect();
-    sorted.sort_by(|a, b| a.from.cmp(&b.from));
+    let mut sorted: Vec<(&str, Option<&str>)> = periods.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
     let past_end = |d: &str| to.is_some_and(|t| d > t);
     let mut cursor = from.to_string();
-    for p in sorted {
+    for (p_from, p_to) in sorted {
         if past_end(&cursor) {
             return None;
         }
-        if p.from.as_str() > cursor.as_str() {
-            let gap_end = day_before(&p.from).map(|d| match to {
+        if p_from > cursor.as_str() {
+            let gap_end = day_before(p_from).map(|d| match to {
                 Some(t) if t < d.as_str() => t.to_string(),
                 _ => d,
             });
             return Some((cursor, gap_end));
         }
-        match &p.to {
+        match p_to {
             None => return None,
-            Some(end) if end.as_str() >= cursor.as_str() => match day_after(end) {
+            Some(end) if end >= cursor.as_str() => match day_after(end) {
                 Some(next) => cursor = next,
                 None => return None,
             },
@@ -366,6 +369,37 @@ fn unused_facts(rulebook: &Rulebook, rules: &[&Rule], out: &mut Problems) {
                         .help("remove it from `derives` (and the `derive` calls), or add it to the `needs` of the rule that should use it"),
                 );
             }
+        }
+    }
+}
+
+/// Days on which a target rule is in force but no rule that derives a fact it needs is: the
+/// rule then fails (INCOMPLETE) on those days, so say so when the rule is written.
+fn fact_gaps(rulebook: &Rulebook, rules: &[&Rule], out: &mut Problems) {
+    for rule in rules {
+        let m = &rule.meta;
+        for fact in &m.needs {
+            let derivers = rulebook
+                .rules
+                .iter()
+                .filter(|r| r.meta.derives.contains(fact))
+                .map(|r| (r.meta.in_force.from.as_str(), r.meta.in_force.to.as_deref()));
+            let Some((gap_from, gap_to)) =
+                first_gap(&m.in_force.from, m.in_force.to.as_deref(), derivers)
+            else {
+                continue;
+            };
+            let gap = span_text(&gap_from, gap_to.as_deref());
+            out.push(
+                at(
+                    rule,
+                    "fact-gap",
+                    "needs",
+                    format!("{} needs `{fact}`, but no rule in force {gap} derives it", m.id),
+                )
+                .label(format!("`{fact}` is derived by no rule {gap}"))
+                .help("extend the `in_force` of a rule that derives it, or narrow this rule's; on those days this rule fails and the verdict is INCOMPLETE"),
+            );
         }
     }
 }
@@ -484,38 +518,33 @@ fn read_acts(
 mod tests {
     use super::*;
 
-    fn p(from: &str, to: Option<&str>) -> ActPeriod {
-        ActPeriod {
-            from: from.into(),
-            to: to.map(Into::into),
-            kind: "statute".into(),
-            title: None,
-        }
+    fn p<'a>(from: &'a str, to: Option<&'a str>) -> (&'a str, Option<&'a str>) {
+        (from, to)
     }
 
     #[test]
     fn gaps_in_the_act_periods() {
         let pul = [p("1998-10-24", Some("2018-05-24"))];
-        assert_eq!(first_gap("1998-10-24", Some("2018-05-24"), &pul), None);
+        assert_eq!(first_gap("1998-10-24", Some("2018-05-24"), pul), None);
         assert_eq!(
-            first_gap("1998-10-24", None, &pul),
+            first_gap("1998-10-24", None, pul),
             Some(("2018-05-25".into(), None))
         );
         assert_eq!(
-            first_gap("1996-07-01", Some("2000-01-01"), &pul),
+            first_gap("1996-07-01", Some("2000-01-01"), pul),
             Some(("1996-07-01".into(), Some("1998-10-23".into())))
         );
         let gdpr = [p("2018-05-25", None)];
         assert_eq!(
-            first_gap("2018-05-24", None, &gdpr),
+            first_gap("2018-05-24", None, gdpr),
             Some(("2018-05-24".into(), Some("2018-05-24".into())))
         );
-        assert_eq!(first_gap("2018-05-25", None, &gdpr), None);
+        assert_eq!(first_gap("2018-05-25", None, gdpr), None);
         let split = [p("2000-01-01", Some("2000-12-31")), p("2001-01-01", None)];
-        assert_eq!(first_gap("2000-06-01", None, &split), None);
+        assert_eq!(first_gap("2000-06-01", None, split), None);
         let holed = [p("2000-01-01", Some("2000-12-31")), p("2002-01-01", None)];
         assert_eq!(
-            first_gap("2000-06-01", None, &holed),
+            first_gap("2000-06-01", None, holed),
             Some(("2001-01-01".into(), Some("2001-12-31".into())))
         );
     }
