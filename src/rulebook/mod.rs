@@ -6,6 +6,7 @@ pub mod compile;
 pub mod discover;
 pub mod lint;
 pub mod meta;
+pub mod native_calls;
 pub mod order;
 pub mod refdata;
 
@@ -116,6 +117,9 @@ impl Rule {
 #[derive(Debug, Clone)]
 pub struct Script {
     file: Arc<SourceFile>,
+    /// The script functions of `lib/`, once the whole book is loaded: then calls to other
+    /// names are marked native-only when the script is compiled (see `native_calls`).
+    lib_fns: Option<Arc<native_calls::ScriptFns>>,
     ast: OnceLock<Result<rhai::AST, Problem>>,
 }
 
@@ -124,6 +128,7 @@ impl Script {
     pub fn new(file: Arc<SourceFile>) -> Script {
         Script {
             file,
+            lib_fns: None,
             ast: OnceLock::new(),
         }
     }
@@ -131,13 +136,28 @@ impl Script {
     fn compiled(file: Arc<SourceFile>, ast: Result<rhai::AST, Problem>) -> Script {
         Script {
             file,
+            lib_fns: None,
             ast: OnceLock::from(ast),
         }
     }
 
+    /// Learn the functions of `lib/` (a script compiled already is rewritten now).
+    fn know_lib(&mut self, lib_fns: Arc<native_calls::ScriptFns>) {
+        if let Some(Ok(ast)) = self.ast.take() {
+            self.ast = OnceLock::from(Ok(native_calls::mark(ast, &lib_fns)));
+        }
+        self.lib_fns = Some(lib_fns);
+    }
+
     pub fn get(&self) -> Result<&rhai::AST, &Problem> {
         self.ast
-            .get_or_init(|| compile::compile(compile::compiler(), &self.file))
+            .get_or_init(|| {
+                let ast = compile::compile(compile::compiler(), &self.file)?;
+                Ok(match &self.lib_fns {
+                    Some(lib_fns) => native_calls::mark(ast, lib_fns),
+                    None => ast,
+                })
+            })
             .as_ref()
     }
 
@@ -434,6 +454,10 @@ impl Rulebook {
                 Ok(ast) => lib_ast = lib_ast.merge(&ast),
                 Err(p) => problems.push(p),
             }
+        }
+        let lib_fns = Arc::new(native_calls::script_fns(&lib_ast));
+        for rule in rules.values_mut() {
+            rule.script.know_lib(lib_fns.clone());
         }
 
         // Metadata checks that need the whole book.
