@@ -373,6 +373,8 @@ fn lint_reports_each_kind_of_problem_on_its_line() {
         ("act-period", "test/t-act-period.rhai", 9),
         ("unknown-act", "test/t-unknown-act.rhai", 9),
         ("waivable-statute", "test/t-waivable-statute.rhai", 6),
+        // T-ACT-PERIOD applies from 2005, the one rule deriving `used` only from 2010.
+        ("fact-gap", "test/t-act-period.rhai", 10),
     ];
     for (code, file, line) in expected {
         let code = format!("granska::lint::{code}");
@@ -386,7 +388,7 @@ fn lint_reports_each_kind_of_problem_on_its_line() {
     }
     assert_eq!(found.len(), expected.len(), "{found:#?}");
     assert!(
-        o.stdout.contains("10 rules checked: 10 problem(s)"),
+        o.stdout.contains("10 rules checked: 11 problem(s)"),
         "{}",
         o.stdout
     );

@@ -279,6 +279,15 @@ fn a_folder_without_scenarios_is_an_error_not_a_pass() {
         );
         assert!(run.all().contains("has no scenario files"), "{}", run.all());
     }
+    // With no arguments, in a folder without `scenarios/`: say what to give instead.
+    let out = command(&["check"])
+        .current_dir(dir.path())
+        .output()
+        .expect("granska runs");
+    let all = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("no scenarios/ folder here to check"), "{all}");
+    assert!(all.contains("granska check scenario.yaml"), "{all}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -263,7 +263,8 @@ pub fn exit_for(e: &Evaluation, fail_on: FailOn) -> ExitStatus {
 
 /// Files named, and `*.yaml`/`*.yml` under folders named, sorted; default `scenarios/`.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
+    let defaulted = paths.is_empty();
+    let paths: Vec<PathBuf> = if defaulted {
         vec![PathBuf::from("scenarios")]
     } else {
         paths.to_vec()
@@ -290,6 +291,12 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Problems> {
             out.extend(found);
         } else if p.is_file() {
             out.push(p.clone());
+        } else if defaulted {
+            // `granska check` with no arguments, outside a folder with `scenarios/`.
+            problems.push(
+                Problem::new("granska::io", "no scenarios/ folder here to check")
+                    .help("name the scenario files or folders: `granska check scenario.yaml`"),
+            );
         } else {
             problems.push(
                 Problem::new("granska::io", format!("{} does not exist", p.display()))

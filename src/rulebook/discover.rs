@@ -154,7 +154,7 @@ pub fn read_builtin_repo_file(repo_rel: &str) -> Option<Arc<SourceFile>> {
     source_from_bytes(&name, Path::new(&name), f.contents().to_vec()).ok()
 }
 
-/// The built-in worked scenarios (for `check` without arguments outside a repository).
+/// The built-in worked scenarios (embedded for the built-in rule tests that name them).
 pub fn builtin_scenarios() -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<_> = BUILTIN_SCENARIOS
         .files()

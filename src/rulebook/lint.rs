@@ -379,11 +379,16 @@ fn fact_gaps(rulebook: &Rulebook, rules: &[&Rule], out: &mut Problems) {
     for rule in rules {
         let m = &rule.meta;
         for fact in &m.needs {
-            let derivers = rulebook
+            let derivers: Vec<_> = rulebook
                 .rules
                 .iter()
                 .filter(|r| r.meta.derives.contains(fact))
-                .map(|r| (r.meta.in_force.from.as_str(), r.meta.in_force.to.as_deref()));
+                .map(|r| (r.meta.in_force.from.as_str(), r.meta.in_force.to.as_deref()))
+                .collect();
+            // A fact no rule derives at all is `underived-fact`, at its definition.
+            if derivers.is_empty() {
+                continue;
+            }
             let Some((gap_from, gap_to)) =
                 first_gap(&m.in_force.from, m.in_force.to.as_deref(), derivers)
             else {
@@ -405,7 +410,7 @@ fn fact_gaps(rulebook: &Rulebook, rules: &[&Rule], out: &mut Problems) {
 }
 
 /// Facts defined in a target tree's `facts.yaml` that no rule derives (so every rule that
-/// needs one reads it as unknown).
+/// needs one fails).
 fn underived_facts(rulebook: &Rulebook, targets: &[Tree], out: &mut Problems) {
     let derived: BTreeSet<&str> = rulebook
         .rules
