@@ -499,6 +499,32 @@ fn a_needed_fact_no_rule_in_force_derives_fails_closed() {
     );
 }
 
+/// A fact derived for a subject that is not one of its kind (an asset's name for its id) fails
+/// the rule at the `derive`: every reader would see the real subject as unknown.
+#[test]
+fn a_fact_about_a_subject_that_does_not_exist_fails_the_rule() {
+    let run = check("wrong-subject", "clean", &["--format", "json"]);
+    let result = &run.json()["results"][0];
+    assert_eq!(run.code, Some(3), "{}", run.all());
+    assert_eq!(result["verdict"], "INCOMPLETE");
+    let errors = result["rule_errors"].as_array().expect("rule errors");
+    assert_eq!(errors.len(), 1, "{result}");
+    assert_eq!(errors[0]["rule"], "T-BY-NAME");
+    assert_eq!(
+        errors[0]["message"],
+        "Runtime error: fact `asset_listed` is about assets; `Invånarregister` is not an asset id"
+    );
+    assert_eq!(errors[0]["line"], 15, "{result}");
+    // The scenario fact of the other rule, derived for "", stands.
+    let facts = result["facts"].as_array().expect("facts");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f["name"] == "whole_scenario" && f["value"] == true),
+        "{result}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Dated law.
 // ---------------------------------------------------------------------------------------

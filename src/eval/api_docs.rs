@@ -352,7 +352,7 @@ pub const FUNCTIONS: &[FnDoc] = &[
         params: &[("name", "String"), ("subject", "String"), ("value", "?")],
         returns: "()",
         group: "Facts",
-        doc: "Record fact `name` about `subject` (an asset id, a party id, or `\"\"` for the scenario) as `true`, `false` or `()`. The fact must be in this rule's `derives`. When several rules derive one fact, true wins over unknown, and unknown over false.",
+        doc: "Record fact `name` about `subject` (an asset id, a party id, or `\"\"` for the scenario) as `true`, `false` or `()`. The fact must be in this rule's `derives`, and the subject of the kind its facts.yaml entry names (an id that is not one is an error). When several rules derive one fact, true wins over unknown, and unknown over false.",
         example: "for asset in assets() {\n    let pd = asset.personal_data;\n    let value = if pd == () || pd.categories == () { () } else { pd.categories.len() > 0 };\n    derive(\"personal_data\", asset.id, value);\n}",
     },
     FnDoc {
@@ -360,7 +360,7 @@ pub const FUNCTIONS: &[FnDoc] = &[
         params: &[("name", "String"), ("subject", "String")],
         returns: "?",
         group: "Facts",
-        doc: "The value of fact `name` for `subject`: `true`, `false`, or `()` when unknown or never derived. The fact must be in this rule's `needs` (or `derives`); reading a fact whose deriving rule failed is an error.",
+        doc: "The value of fact `name` for `subject`: `true`, `false`, or `()` when unknown or never derived. The fact must be in this rule's `needs` (or `derives`); reading a fact whose deriving rule failed, or that no rule in force on the date derives, is an error.",
         example: "for asset in assets() {\n    if fact(\"personal_data\", asset.id) == true {\n        // …\n    }\n}",
     },
     FnDoc {

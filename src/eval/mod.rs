@@ -20,7 +20,7 @@ pub use outcome::{Evaluation, Finding, FindingKind, RuleOutcome, RuleStatus, Ver
 use outcome::{RuleError, verdict_of};
 
 use crate::diag::{Problem, Problems};
-use crate::rulebook::{Rule, Rulebook, compile};
+use crate::rulebook::{FactSubject, Rule, Rulebook, compile};
 use crate::scenario::LoadedScenario;
 
 /// A rulebook ready to judge scenarios; build once, share across threads.
@@ -29,6 +29,8 @@ pub struct Evaluator {
     engine: Engine,
     /// Per rule (by position): each fact it needs, with the positions of the rules deriving it.
     derivers: Vec<Vec<(String, Vec<usize>)>>,
+    /// Per rule (by position): what the sandbox knows of the running rule.
+    contexts: Vec<Arc<sandbox::RuleCtx>>,
 }
 
 impl Evaluator {
@@ -50,10 +52,29 @@ impl Evaluator {
                     .collect()
             })
             .collect();
+        let contexts = rules
+            .iter()
+            .map(|r| {
+                let derives = (r.meta.derives.iter())
+                    .map(|fact| {
+                        // Loading checked that every derived fact is in the vocabulary.
+                        let about = rulebook.facts.get(fact).map(|d| d.subject);
+                        (fact.clone(), about.unwrap_or(FactSubject::Scenario))
+                    })
+                    .collect();
+                Arc::new(sandbox::RuleCtx {
+                    id: r.meta.id.clone(),
+                    severity: r.meta.severity,
+                    needs: r.meta.needs.clone(),
+                    derives,
+                })
+            })
+            .collect();
         Evaluator {
             rulebook,
             engine,
             derivers,
+            contexts,
         }
     }
 
@@ -125,12 +146,12 @@ impl Evaluator {
         sandbox::install(sandbox::RunState {
             view,
             as_of: as_of.as_str().into(),
-            rule: sandbox::RuleCtx {
+            rule: Arc::new(sandbox::RuleCtx {
                 id: String::new(),
                 severity: crate::rulebook::Severity::Info,
                 needs: vec![],
                 derives: vec![],
-            },
+            }),
             facts: Default::default(),
             findings: Vec::new(),
         });
@@ -144,7 +165,7 @@ impl Evaluator {
                 .find(|(_, by)| !by.iter().any(|&d| in_force[d]));
             outcomes.push(match underived {
                 Some((fact, _)) if in_force[i] => underived_fact(rule, fact, &as_of),
-                _ => self.run_rule(rule, &as_of),
+                _ => self.run_rule(rule, &self.contexts[i], &as_of),
             });
         }
         let state = sandbox::take().expect("state installed above");
@@ -186,7 +207,7 @@ impl Evaluator {
         }
     }
 
-    fn run_rule(&self, rule: &Rule, as_of: &str) -> RuleOutcome {
+    fn run_rule(&self, rule: &Rule, ctx: &Arc<sandbox::RuleCtx>, as_of: &str) -> RuleOutcome {
         let id = rule.meta.id.clone();
         if !rule.meta.in_force.contains(as_of) {
             return RuleOutcome {
@@ -202,12 +223,7 @@ impl Evaluator {
             Err(problem) => return failed_to_compile(rule, problem, id),
         };
         let before = sandbox::with_state(|s| {
-            s.rule = sandbox::RuleCtx {
-                id: id.clone(),
-                severity: rule.meta.severity,
-                needs: rule.meta.needs.clone(),
-                derives: rule.meta.derives.clone(),
-            };
+            s.rule = ctx.clone();
             s.findings.len()
         })
         .unwrap_or(0);

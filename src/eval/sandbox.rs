@@ -15,7 +15,7 @@ use super::facts::FactStore;
 use super::outcome::{Finding, FindingKind};
 use crate::lang::Text;
 use crate::rulebook::refdata::RefData;
-use crate::rulebook::{Rulebook, Severity, compile};
+use crate::rulebook::{FactSubject, Rulebook, Severity, compile};
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -24,14 +24,15 @@ pub struct RuleCtx {
     pub id: String,
     pub severity: Severity,
     pub needs: Vec<String>,
-    pub derives: Vec<String>,
+    /// Each fact the rule derives, with what its subjects are (asset ids, party ids or "").
+    pub derives: Vec<(String, FactSubject)>,
 }
 
 /// State of one scenario's evaluation on this thread.
 pub struct RunState {
     pub view: Arc<ScenarioView>,
     pub as_of: ImmutableString,
-    pub rule: RuleCtx,
+    pub rule: Arc<RuleCtx>,
     pub facts: FactStore,
     pub findings: Vec<Finding>,
 }
@@ -91,7 +92,7 @@ fn readable(s: &RunState, name: &str) -> RhaiResult<()> {
         .rule
         .needs
         .iter()
-        .chain(&s.rule.derives)
+        .chain(s.rule.derives.iter().map(|(d, _)| d))
         .any(|n| n == name)
     {
         return err(format!(
@@ -289,8 +290,22 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     // Facts.
     engine.register_fn("derive", |name: &str, subject: &str, value: Dynamic| {
         state(|s| {
-            if !s.rule.derives.iter().any(|d| d == name) {
+            let Some((_, about)) = s.rule.derives.iter().find(|(d, _)| d == name) else {
                 return err(format!("`{name}` is not in this rule's `derives`"));
+            };
+            // A fact about a subject that is not one (a name for an id, a party for an asset)
+            // would be read as unknown by every rule that asks about the real subject.
+            let known = match about {
+                FactSubject::Asset => s.view.asset_by_id.contains_key(subject),
+                FactSubject::Party => s.view.party_by_id.contains_key(subject),
+                FactSubject::Scenario => subject.is_empty(),
+            };
+            if !known {
+                return err(match about {
+                    FactSubject::Asset => format!("fact `{name}` is about assets; `{subject}` is not an asset id"),
+                    FactSubject::Party => format!("fact `{name}` is about parties; `{subject}` is not a party id"),
+                    FactSubject::Scenario => format!("fact `{name}` is about the scenario as a whole: its subject is \"\", not `{subject}`"),
+                });
             }
             let v = if value.is_unit() {
                 None
