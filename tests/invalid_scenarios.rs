@@ -229,6 +229,29 @@ fn blank_names_reasons_and_deciders_are_all_reported() {
     assert!(all.contains("unexplained deviation"), "{all}");
 }
 
+/// Two different answers to one legal question are an error at the later one: which counts
+/// must not depend on their order. The same answer twice, or another party's, is no conflict.
+#[test]
+fn conflicting_assessments_of_one_question_are_an_error() {
+    let all = check_invalid("conflicting-assessments.yaml");
+    assert_at_line(&all, "conflicting-assessments.yaml", 34);
+    assert!(
+        all.contains("granska::scenario::conflicting-assessment"),
+        "{all}"
+    );
+    assert!(
+        all.contains("answered both `not_compliant` and `compliant`"),
+        "{all}"
+    );
+    assert!(all.contains("`not_compliant` on line 28"), "{all}");
+    assert_eq!(
+        all.matches("granska::scenario::conflicting-assessment")
+            .count(),
+        1,
+        "{all}"
+    );
+}
+
 /// A key written twice in one mapping is reported at the second, naming the first line.
 #[test]
 fn duplicate_key_names_both_lines() {

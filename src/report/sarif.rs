@@ -148,6 +148,11 @@ const INPUT_RULES: &[(&str, &str, &str)] = &[
         "En landskod är inte en ISO 3166-1-kod",
     ),
     (
+        "granska::scenario::conflicting-assessment",
+        "One legal question has two different recorded answers",
+        "En juridisk fråga har två olika dokumenterade svar",
+    ),
+    (
         "granska::rules::no-law-in-force",
         "No rule of the rulebook is in force on the date judged",
         "Ingen regel i regelboken gäller på det datum som prövas",

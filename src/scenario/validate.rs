@@ -233,6 +233,36 @@ pub fn check_semantics(
             );
         }
     }
+    // One question, one answer: which of two conflicting judgements counts would otherwise
+    // depend on their order in the file.
+    // (rule, party, asset) → (index of the first answer, its conclusion)
+    type Question<'v> = (&'v str, Option<&'v str>, Option<&'v str>);
+    let mut answered: HashMap<Question, (usize, &str)> = HashMap::new();
+    for (i, a) in list(value, "assessments").iter().enumerate() {
+        let (Some(rule), Some(conclusion)) = (text(a, "rule"), text(a, "conclusion")) else {
+            continue;
+        };
+        let question = (rule, text(a, "party"), text(a, "asset"));
+        match answered.get(&question) {
+            Some(&(first, earlier)) if earlier != conclusion => {
+                let at = |j: usize| spans.label_span(&format!("assessments[{j}].conclusion"));
+                let (line, _) = file.line_col(at(first).start);
+                problems.push(
+                    Problem::new(
+                        "granska::scenario::conflicting-assessment",
+                        format!("{rule} is answered both `{earlier}` and `{conclusion}` for the same question"),
+                    )
+                    .at(file, at(i))
+                    .label(format!("`{earlier}` on line {line}"))
+                    .help("keep one judgement per rule, party and asset: replace a superseded one (its reference can go in the new one's `reference`)"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                answered.insert(question, (i, conclusion));
+            }
+        }
+    }
     for (i, w) in list(value, "waivers").iter().enumerate() {
         let expires = text(w, "expires");
         let ok_to = check_date(
