@@ -254,6 +254,16 @@ fn sandbox_limits_and_missing_clock_fail_closed() {
         clock["message"].as_str().unwrap().contains("timestamp"),
         "{clock}"
     );
+    let big = result["rule_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "T-BIG-STRING")
+        .unwrap();
+    assert_eq!(
+        big["message"], "Length of string too large (limit 64 kB of text per value)",
+        "{big}"
+    );
 }
 
 /// `eval` is not part of the rule language: a rule that uses it does not compile.

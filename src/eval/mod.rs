@@ -328,6 +328,17 @@ fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
             format!("{message} (limit {})", compile::limits::MAX_OPERATIONS)
         }
         EvalAltResult::ErrorTerminated(reason, _) => format!("stopped: {reason}"),
+        // Say which limit: a rule that lists every party of a very large scenario in one
+        // message meets the text limit, and its author needs the number.
+        EvalAltResult::ErrorDataTooLarge(what, _) => {
+            use compile::limits::{MAX_ARRAY_ITEMS, MAX_MAP_ENTRIES, MAX_STRING_BYTES};
+            let limit = match what.as_str() {
+                "Length of string" => format!("{} kB of text", MAX_STRING_BYTES / 1024),
+                "Size of object map" => format!("{MAX_MAP_ENTRIES} entries in a map"),
+                _ => format!("{MAX_ARRAY_ITEMS} items in an array"),
+            };
+            format!("{message} (limit {limit} per value)")
+        }
         _ => message,
     };
     RuleError {
