@@ -261,7 +261,7 @@ fn sandbox_limits_and_missing_clock_fail_closed() {
         .find(|e| e["rule"] == "T-BIG-STRING")
         .unwrap();
     assert_eq!(
-        big["message"], "Length of string too large (limit 64 kB of text per value)",
+        big["message"], "Length of string too large (limit 16 MB of text per value)",
         "{big}"
     );
 }

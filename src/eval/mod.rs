@@ -142,6 +142,9 @@ impl Evaluator {
             ),
         };
         self.compile_in_force(&as_of);
+        sandbox::set_operation_budget(compile::limits::operation_budget(elements(
+            &loaded.scenario,
+        )));
         let view = Arc::new(bridge::ScenarioView::build(loaded.clone()));
         sandbox::install(sandbox::RunState {
             view,
@@ -266,6 +269,16 @@ impl Evaluator {
     }
 }
 
+/// Assets, parties and access entries: what the rules' work grows with.
+fn elements(scenario: &crate::scenario::model::Scenario) -> u64 {
+    fn parties(list: &[crate::scenario::model::Party]) -> u64 {
+        list.iter()
+            .map(|p| 1 + p.access.as_ref().map_or(0, Vec::len) as u64 + parties(&p.subcontractors))
+            .sum()
+    }
+    scenario.assets.len() as u64 + parties(&scenario.suppliers)
+}
+
 /// A rule that needs a fact no rule in force derives would read it as never established;
 /// it fails instead (the rulebook's periods do not fit together on this date).
 fn underived_fact(rule: &Rule, fact: &str, as_of: &str) -> RuleOutcome {
@@ -325,7 +338,10 @@ fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
     }
     let message = match err {
         EvalAltResult::ErrorTooManyOperations(_) => {
-            format!("{message} (limit {})", compile::limits::MAX_OPERATIONS)
+            format!(
+                "{message} (limit {})",
+                compile::limits::MAX_OPERATIONS_CEILING
+            )
         }
         EvalAltResult::ErrorTerminated(reason, _) => format!("stopped: {reason}"),
         // Say which limit: a rule that lists every party of a very large scenario in one
@@ -333,7 +349,7 @@ fn describe_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
         EvalAltResult::ErrorDataTooLarge(what, _) => {
             use compile::limits::{MAX_ARRAY_ITEMS, MAX_MAP_ENTRIES, MAX_STRING_BYTES};
             let limit = match what.as_str() {
-                "Length of string" => format!("{} kB of text", MAX_STRING_BYTES / 1024),
+                "Length of string" => format!("{} MB of text", MAX_STRING_BYTES >> 20),
                 "Size of object map" => format!("{MAX_MAP_ENTRIES} entries in a map"),
                 _ => format!("{MAX_ARRAY_ITEMS} items in an array"),
             };

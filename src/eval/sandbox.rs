@@ -41,6 +41,12 @@ thread_local! {
     static STATE: RefCell<Option<RunState>> = const { RefCell::new(None) };
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
     static OPERATIONS: Cell<u64> = const { Cell::new(0) };
+    static BUDGET: Cell<u64> = const { Cell::new(compile::limits::MAX_OPERATIONS) };
+}
+
+/// The operations each rule run may use on the scenario being judged on this thread.
+pub fn set_operation_budget(budget: u64) {
+    BUDGET.with(|b| b.set(budget));
 }
 
 /// Operations the last rule run on this thread has counted so far (Rhai counts from 0 per run).
@@ -141,6 +147,12 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
     engine.register_fn("to_debug", |o: &mut Obj| format!("{o:?}"));
     engine.on_progress(|ops| {
         OPERATIONS.with(|o| o.set(ops));
+        let budget = BUDGET.with(Cell::get);
+        if ops > budget {
+            return Some(Dynamic::from(format!(
+                "too many operations (limit {budget} for a scenario of this size)"
+            )));
+        }
         if ops % 1024 == 0
             && let Some(deadline) = DEADLINE.with(Cell::get)
             && Instant::now() > deadline

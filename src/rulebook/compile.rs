@@ -10,19 +10,39 @@ use crate::source::{SourceFile, Span};
 
 /// Limits for one rule run. Each says why it has its value.
 pub mod limits {
-    /// Enough for a rule that walks 30 assets × 40 parties × their access lists several
-    /// times; an endless loop hits it within milliseconds.
+    /// Operations a rule run may use on a small scenario: enough for a rule that walks 30
+    /// assets × 40 parties × their access lists several times; an endless loop hits it
+    /// within milliseconds.
     pub const MAX_OPERATIONS: u64 = 1_000_000;
+    /// And this many more per asset, party and access entry of the scenario: rules' work
+    /// grows with it (the heaviest rule ~50 per element), and a large scenario within the
+    /// size accepted (10 MB) must be judged, not cut off as if it looped.
+    pub const OPERATIONS_PER_ELEMENT: u64 = 200;
+    /// Rhai's own count stops a run here whatever the scenario (a backstop; the wall clock
+    /// below stops an endless loop first).
+    pub const MAX_OPERATIONS_CEILING: u64 = 50_000_000;
     /// Rules call helpers, helpers call helpers; 32 is far beyond honest use.
     pub const MAX_CALL_LEVELS: usize = 32;
     pub const MAX_EXPR_DEPTH: usize = 64;
     pub const MAX_FN_EXPR_DEPTH: usize = 32;
-    /// Messages are sentences, not documents.
-    pub const MAX_STRING_BYTES: usize = 64 * 1024;
-    pub const MAX_ARRAY_ITEMS: usize = 100_000;
-    pub const MAX_MAP_ENTRIES: usize = 10_000;
+    /// Text in one value. Rhai counts all the text in a list or map together, and a list of
+    /// every asset id of a 10 MB scenario must fit; a string that doubles in a loop still
+    /// stops within milliseconds.
+    pub const MAX_STRING_BYTES: usize = 16 * 1024 * 1024;
+    /// Items in one list and entries in one map (nested ones counted together), sized the
+    /// same way.
+    pub const MAX_ARRAY_ITEMS: usize = 1_000_000;
+    pub const MAX_MAP_ENTRIES: usize = 1_000_000;
     /// Wall clock per rule run; a pre-commit hook cannot wait for a stuck rule.
     pub const MAX_MILLIS: u64 = 500;
+
+    /// The operations a rule run may use on a scenario of `elements` assets, parties and
+    /// access entries.
+    pub fn operation_budget(elements: u64) -> u64 {
+        MAX_OPERATIONS
+            .saturating_add(OPERATIONS_PER_ELEMENT.saturating_mul(elements))
+            .min(MAX_OPERATIONS_CEILING)
+    }
 }
 
 /// The sandboxed engine with limits but without granska's functions; compiling needs no more.
@@ -31,7 +51,7 @@ pub fn base_engine() -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(packages().clone());
     engine
-        .set_max_operations(limits::MAX_OPERATIONS)
+        .set_max_operations(limits::MAX_OPERATIONS_CEILING)
         .set_max_call_levels(limits::MAX_CALL_LEVELS)
         .set_max_expr_depths(limits::MAX_EXPR_DEPTH, limits::MAX_FN_EXPR_DEPTH)
         .set_max_string_size(limits::MAX_STRING_BYTES)
