@@ -292,6 +292,14 @@ pub const FUNCTIONS: &[FnDoc] = &[
         example: "for party in parties() {\n    if party.access != () {\n        let secret = party.access.where_fact(\"asset\", \"secret_information\");\n    }\n}",
     },
     FnDoc {
+        name: "group_by",
+        params: &[("list", "Array"), ("field", "String")],
+        returns: "Map",
+        group: "Lists",
+        doc: "The objects of `list` grouped by the text in `field`: a map from each text to the objects that have it, in their order in `list` (those whose `field` is `()` are left out). One pass, where picking each key's objects out with `where_eq` walks the whole list once per key. Read a key that may have no objects with `groups.get(key) ?? []`.",
+        example: "let by_party = parties().gather(\"access\").group_by(\"party\");\nfor p in parties() {\n    let entries = by_party.get(p.id) ?? [];\n}",
+    },
+    FnDoc {
         name: "pluck",
         params: &[("list", "Array"), ("field", "String")],
         returns: "Array",

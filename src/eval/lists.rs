@@ -289,6 +289,38 @@ pub fn register(engine: &mut Engine) {
             Ok(out)
         },
     );
+    // One pass instead of a `where_eq` per key: a rule that walks the parties and picks each
+    // one's entries out of a list of all entries is otherwise quadratic, which a scenario of
+    // thousands of parties feels.
+    engine.register_fn(
+        "group_by",
+        |list: &mut Array, field: &str| -> RhaiResult<Map> {
+            let name = field;
+            let field = Field::new(name);
+            let mut groups: std::collections::BTreeMap<ImmutableString, Array> = Default::default();
+            for item in list.iter() {
+                let key = field.read(item, |v| {
+                    if let Some(text) = v.read_lock::<ImmutableString>() {
+                        return Ok(Some(text.clone()));
+                    }
+                    if v.is_unit() {
+                        return Ok(None);
+                    }
+                    err(format!(
+                        "`group_by` groups by a text; `{name}` is {}",
+                        v.type_name()
+                    ))
+                })?;
+                if let Some(key) = key {
+                    groups.entry(key).or_default().push(item.clone());
+                }
+            }
+            Ok(groups
+                .into_iter()
+                .map(|(k, items)| (k.as_str().into(), Dynamic::from_array(items)))
+                .collect())
+        },
+    );
     engine.register_fn("distinct", |list: &mut Array| -> RhaiResult<Array> {
         let mut seen = HashSet::with_capacity(list.len());
         let mut out = Array::with_capacity(list.len());
@@ -358,6 +390,21 @@ mod tests {
 
     fn text(script: &str) -> String {
         eval(script).unwrap().to_string()
+    }
+
+    #[test]
+    fn group_by_keeps_order_within_groups_and_leaves_out_unstated() {
+        assert_eq!(
+            text(r#"let g = access.group_by("asset"); `${g.keys()} ${g["a"].pluck("level")}`"#),
+            r#"["a", "b"] ["admin", ()]"#
+        );
+        assert_eq!(text(r#"access.group_by("level").len()"#), "2");
+        assert_eq!(text(r#"access.group_by("level").get("x") ?? []"#), "[]");
+        let e = eval(r#"access.group_by("from")"#).unwrap_err().to_string();
+        assert!(
+            e.contains("`group_by` groups by a text; `from` is array"),
+            "{e}"
+        );
     }
 
     #[test]
