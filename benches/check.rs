@@ -66,6 +66,16 @@ fn one_scenario(c: &mut Criterion) {
     c.bench_function("scenario/evaluate", |b| {
         b.iter(|| evaluator.evaluate(loaded.clone(), None))
     });
+    // A large organisation's inventory: 3,000 assets, 500 suppliers (1,309 parties), 2 MB.
+    // Loading and judging it should cost ~100 times the 30-asset scenario, not ~10,000 times.
+    let large = generate::scenario_sized(7, 3000, 500);
+    c.bench_function("scenario/large_3000_assets", |b| {
+        b.iter(|| {
+            let file = Arc::new(SourceFile::new("l.yaml", "l.yaml", large.clone()));
+            let loaded = Arc::new(scenario::load_source(file, rules.as_ref()).expect("valid"));
+            evaluator.evaluate(loaded, None)
+        })
+    });
     c.bench_function("scenario/transportstyrelsen", |b| {
         b.iter(|| {
             let file = Arc::new(SourceFile::new("t.yaml", &path, text.clone()));

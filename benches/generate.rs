@@ -57,6 +57,16 @@ pub fn scenario(index: usize) -> String {
     Generator::new(index).build()
 }
 
+/// Like [`scenario`], with `assets` information assets and `suppliers` top-level suppliers
+/// (each still with 0–3 subcontractors): a large organisation's inventory, to see that the
+/// rules' work grows with the scenario and not faster (`assets` at least [`ASSETS`]).
+pub fn scenario_sized(index: usize, assets: usize, suppliers: usize) -> String {
+    let mut g = Generator::new(index);
+    g.n_assets = assets.max(ASSETS);
+    g.n_suppliers = suppliers;
+    g.build()
+}
+
 /// The file name `write_corpus` uses for scenario number `index`.
 pub fn file_name(index: usize) -> String {
     format!("synthetic-{index:05}.yaml")
@@ -69,9 +79,19 @@ pub fn write_corpus(dir: &Path, n: usize) -> std::io::Result<()> {
 
 /// Writes the scenarios numbered `indices` into `dir` (created if missing).
 pub fn write_scenarios(dir: &Path, indices: std::ops::Range<usize>) -> std::io::Result<()> {
+    write_scenarios_sized(dir, indices, ASSETS, SUPPLIERS)
+}
+
+/// [`write_scenarios`] with [`scenario_sized`]'s sizes.
+pub fn write_scenarios_sized(
+    dir: &Path,
+    indices: std::ops::Range<usize>,
+    assets: usize,
+    suppliers: usize,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for i in indices {
-        std::fs::write(dir.join(file_name(i)), scenario(i))?;
+        std::fs::write(dir.join(file_name(i)), scenario_sized(i, assets, suppliers))?;
     }
     Ok(())
 }
@@ -404,6 +424,9 @@ struct Generator {
     org_kind: &'static str,
     assets: Vec<Asset>,
     party_ids: Vec<String>,
+    /// How many assets and top-level suppliers to write.
+    n_assets: usize,
+    n_suppliers: usize,
 }
 
 /// A YAML double-quoted string.
@@ -443,6 +466,8 @@ impl Generator {
             org_kind: "municipality",
             assets: Vec::new(),
             party_ids: Vec::new(),
+            n_assets: ASSETS,
+            n_suppliers: SUPPLIERS,
         }
     }
 
@@ -577,7 +602,7 @@ impl Generator {
 
     fn assets(&mut self) {
         self.line("assets:");
-        for n in 0..ASSETS {
+        for n in 0..self.n_assets {
             let (stem, name) = ASSET_NAMES[n % ASSET_NAMES.len()];
             let id = format!("a{:02}-{stem}", n + 1);
             let _ = writeln!(self.out, "  - id: {id}");
@@ -693,7 +718,7 @@ impl Generator {
 
     fn suppliers(&mut self) {
         self.line("suppliers:");
-        for s in 0..SUPPLIERS {
+        for s in 0..self.n_suppliers {
             let id = format!("s{:02}", s + 1);
             self.party(&id, 0, 1);
         }
@@ -751,7 +776,7 @@ impl Generator {
         let mut reaches_sensitive = false;
         if !self.omit(3) {
             let k = 1 + self.rng.below(6);
-            let mut picks = self.rng.sample(ASSETS, k);
+            let mut picks = self.rng.sample(self.n_assets, k);
             if self.careful && country != "SE" {
                 // A careful organisation keeps security-sensitive assets with Swedish parties.
                 picks.retain(|&a| !self.assets[a].sensitive);
@@ -939,7 +964,7 @@ impl Generator {
                 let k = 1 + self.rng.below(8);
                 let ids: Vec<String> = self
                     .rng
-                    .sample(ASSETS, k)
+                    .sample(self.n_assets, k)
                     .into_iter()
                     .map(|j| self.assets[j].id.clone())
                     .collect();

@@ -3,7 +3,7 @@
 //! (`scripts/pgo-build.sh`) on the same kind of work the benchmark measures.
 //!
 //! ```text
-//! cargo run --example generate -- DIR [--count N] [--first I]
+//! cargo run --example generate -- DIR [--count N] [--first I] [--assets A] [--suppliers S]
 //! ```
 //! Scenario number `i` is the same file on every machine. The benchmark uses numbers
 //! `0..1000`; training uses others, so that a profile is not fitted to the files it is
@@ -18,7 +18,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(about = "Write generated scenarios (30 assets, 10 suppliers each) into a folder")]
+#[command(
+    about = "Write generated scenarios (by default 30 assets, 10 suppliers each) into a folder"
+)]
 struct Args {
     /// The folder to write into (created if missing).
     dir: PathBuf,
@@ -28,6 +30,12 @@ struct Args {
     /// The number of the first scenario.
     #[arg(long, default_value_t = 0)]
     first: usize,
+    /// Information assets per scenario (at least 30): a large organisation's inventory.
+    #[arg(long, default_value_t = generate::ASSETS)]
+    assets: usize,
+    /// Top-level suppliers per scenario (each with 0–3 subcontractors).
+    #[arg(long, default_value_t = generate::SUPPLIERS)]
+    suppliers: usize,
 }
 
 fn main() -> ExitCode {
@@ -36,7 +44,9 @@ fn main() -> ExitCode {
         eprintln!("error: --first plus --count is too large");
         return ExitCode::from(2);
     };
-    match generate::write_scenarios(&args.dir, args.first..end) {
+    let sized =
+        generate::write_scenarios_sized(&args.dir, args.first..end, args.assets, args.suppliers);
+    match sized {
         Ok(()) => {
             eprintln!(
                 "wrote {} scenarios to {}",

@@ -63,6 +63,25 @@ fn generated_scenarios_are_valid() {
     }
 }
 
+/// A large generated inventory (the `scenario/large_3000_assets` benchmark's kind) is valid
+/// too, deterministic, and as large as asked; its default size is the batch's.
+#[test]
+fn sized_scenarios_are_valid_and_as_large_as_asked() {
+    assert_eq!(scenario_sized(7, ASSETS, SUPPLIERS), scenario(7));
+    let text = scenario_sized(3, 400, 80);
+    assert_eq!(text, scenario_sized(3, 400, 80));
+    assert!(text.contains("\n  - id: a400-"), "400 assets");
+    assert!(text.contains("\n  - id: s80\n"), "80 suppliers");
+    let rulebook = Rulebook::load(&[Tree::Builtin]).expect("standard rulebook");
+    let file = Arc::new(SourceFile::new("l.yaml", "l.yaml", text));
+    if let Err(problems) = granska::scenario::load_source(file, &rulebook) {
+        panic!(
+            "invalid: {}",
+            granska::diag::render_problems(&problems, false)
+        );
+    }
+}
+
 /// `write_scenarios` (behind `cargo run --example generate` and the profile-guided build's
 /// training) writes exactly the numbered scenarios asked for, under their file names.
 #[test]
