@@ -100,19 +100,14 @@ impl Evaluator {
             return None;
         }
         let first = rules.iter().map(|r| r.meta.in_force.from.as_str()).min();
+        let open_ended = rules.iter().any(|r| r.meta.in_force.to.is_none());
         let last = rules
             .iter()
-            .map(|r| r.meta.in_force.to.as_deref())
-            .max_by(|a, b| match (a, b) {
-                (None, None) => std::cmp::Ordering::Equal,
-                (None, _) => std::cmp::Ordering::Greater,
-                (_, None) => std::cmp::Ordering::Less,
-                (Some(a), Some(b)) => a.cmp(b),
-            })
-            .flatten();
+            .filter_map(|r| r.meta.in_force.to.as_deref())
+            .max();
         let covered = match (first, last) {
+            (Some(first), _) if open_ended => format!("its first rules came into force on {first}"),
             (Some(first), Some(last)) => format!("its rules are in force from {first} to {last}"),
-            (Some(first), None) => format!("its first rules came into force on {first}"),
             _ => "it has no rules".to_string(),
         };
         let problem = Problem::new(
@@ -163,12 +158,22 @@ impl Evaluator {
             .collect();
         let mut outcomes = Vec::with_capacity(self.rulebook.rules.len());
         for (i, rule) in self.rulebook.rules.iter().enumerate() {
+            if !in_force[i] {
+                outcomes.push(RuleOutcome {
+                    rule: rule.meta.id.clone(),
+                    status: RuleStatus::NotInForce,
+                    error: None,
+                    micros: 0,
+                    operations: 0,
+                });
+                continue;
+            }
             let underived = self.derivers[i]
                 .iter()
                 .find(|(_, by)| !by.iter().any(|&d| in_force[d]));
             outcomes.push(match underived {
-                Some((fact, _)) if in_force[i] => underived_fact(rule, fact, &as_of),
-                _ => self.run_rule(rule, &self.contexts[i], &as_of),
+                Some((fact, _)) => underived_fact(rule, fact, &as_of),
+                None => self.run_rule(rule, &self.contexts[i]),
             });
         }
         let state = sandbox::take().expect("state installed above");
@@ -210,17 +215,9 @@ impl Evaluator {
         }
     }
 
-    fn run_rule(&self, rule: &Rule, ctx: &Arc<sandbox::RuleCtx>, as_of: &str) -> RuleOutcome {
+    /// Run one rule in force.
+    fn run_rule(&self, rule: &Rule, ctx: &Arc<sandbox::RuleCtx>) -> RuleOutcome {
         let id = rule.meta.id.clone();
-        if !rule.meta.in_force.contains(as_of) {
-            return RuleOutcome {
-                rule: id,
-                status: RuleStatus::NotInForce,
-                error: None,
-                micros: 0,
-                operations: 0,
-            };
-        }
         let ast = match rule.ast() {
             Ok(ast) => ast,
             Err(problem) => return failed_to_compile(rule, problem, id),
