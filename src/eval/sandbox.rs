@@ -321,8 +321,8 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                     ))
                 })?)
             };
-            let rule = s.rule.id.clone();
-            s.facts.set(name, subject, v, &rule);
+            let rule = s.rule.clone(); // the context, not its id: no copy per fact
+            s.facts.set(name, subject, v, &rule.id);
             Ok(())
         })
     });
@@ -466,13 +466,10 @@ fn emit(s: &mut RunState, path: &str, mut opts: Map, default_kind: FindingKind) 
     let loaded = &s.view.loaded;
     // A finding may name a field that was left out (`…staff.security_cleared`), so a path
     // counts if it or one of its two nearest ancestors exists; a typo further up fails.
-    let parent = crate::scenario::spans::parent_path(path);
-    let grandparent = parent.and_then(crate::scenario::spans::parent_path);
-    let known = |p: Option<&str>| p.is_some_and(|p| loaded.spans.contains(p) || p.is_empty());
-    if !(known(Some(path)) || known(parent) || known(grandparent)) {
+    let Some(span) = loaded.spans.label_span_near(path, 2) else {
         return err(format!("no path `{path}` in the scenario"));
-    }
-    let (line, column) = loaded.file.line_col(loaded.spans.label_span(path).start);
+    };
+    let (line, column) = loaded.file.line_col(span.start);
     s.findings.push(Finding {
         rule: s.rule.id.clone(),
         severity,

@@ -104,14 +104,11 @@ pub fn parse_yaml(file: &Arc<SourceFile>, top: TopLevel) -> Result<(Value, SpanI
         yaml_tree::load(file, top).map_err(|e| Problems::from(load_error(file, e, top)))?;
     // Problems about the whole document point at its first line of content, column 1.
     let first = first_content_line(file);
-    index.insert(
-        String::new(),
-        NodeSpans {
-            key: None,
-            value: file.rest_of_line(first),
-            is_collection: false,
-        },
-    );
+    index.set_root_spans(NodeSpans {
+        key: None,
+        value: file.rest_of_line(first),
+        is_collection: false,
+    });
     problems.into_result((value, index))
 }
 

@@ -12,7 +12,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 use super::parse::{MAX_DEPTH, TopLevel, resolve_scalar, scalar_span};
-use super::spans::{NodeSpans, SpanIndex, child_index, child_key};
+use super::spans::{NodeId, NodeSpans, SpanIndex};
 use crate::diag::{Problem, Problems};
 use crate::source::{SourceFile, Span};
 
@@ -63,9 +63,9 @@ pub fn load(file: &SourceFile, top: TopLevel) -> Result<(Value, SpanIndex, Probl
     Ok((value, builder.index, builder.problems))
 }
 
-/// A collection being built, under its path.
+/// A collection being built, and its node in the index.
 struct Open {
-    path: String,
+    node: NodeId,
     body: Body,
 }
 
@@ -97,19 +97,36 @@ impl Builder<'_> {
         self.file.offset_of(mark.line(), mark.col() + 1)
     }
 
-    /// Where a new node goes: its path, its key's span and its depth; or a refusal.
-    fn place(&mut self, start: usize) -> Result<(String, Option<Span>, usize), LoadError> {
+    /// Where a new node goes: its key's span and its depth; or a refusal.
+    fn place(&self, start: usize) -> Result<(Option<Span>, usize), LoadError> {
         let depth = self.stack.len();
-        match self.stack.last_mut() {
-            None => Ok((String::new(), None, 0)),
-            Some(parent) => match &mut parent.body {
+        match self.stack.last() {
+            None => Ok((None, 0)),
+            Some(parent) => match &parent.body {
                 Body::Mapping { pending: None, .. } => Err(LoadError::KeyMustBeScalar(start)),
                 Body::Mapping {
-                    pending: Some((key, span, _)),
+                    pending: Some((_, span, _)),
                     ..
-                } => Ok((child_key(&parent.path, key), Some(*span), depth)),
-                Body::Sequence(items) => Ok((child_index(&parent.path, items.len()), None, depth)),
+                } => Ok((Some(*span), depth)),
+                Body::Sequence(_) => Ok((None, depth)),
             },
+        }
+    }
+
+    /// Index a new node where [`Builder::place`] put it: the root, the value of the pending
+    /// key, or the next list item.
+    fn index_node(&mut self, spans: NodeSpans) -> NodeId {
+        match self.stack.last() {
+            None => self.index.add_root(spans),
+            Some(Open {
+                node,
+                body:
+                    Body::Mapping {
+                        pending: Some((key, ..)),
+                        ..
+                    },
+            }) => self.index.add_entry(*node, key, spans),
+            Some(Open { node, .. }) => self.index.add_item(*node, spans),
         }
     }
 
@@ -153,15 +170,14 @@ impl Builder<'_> {
     fn scalar(&mut self, text: String, style: TScalarStyle, start: usize) -> Result<(), LoadError> {
         // A key of the mapping being built?
         if let Some(Open {
-            path,
+            node,
             body: Body::Mapping { map, pending },
-            ..
         }) = self.stack.last_mut()
             && pending.is_none()
         {
             let span = scalar_span(self.file, start, &text);
             let first = if map.contains_key(&text) {
-                let earlier = self.index.get(&child_key(path, &text));
+                let earlier = self.index.entry(*node, &text);
                 Some(earlier.and_then(|n| n.key).map_or(0, |k| k.start))
             } else {
                 None
@@ -175,7 +191,7 @@ impl Builder<'_> {
                 TopLevel::Sequence => LoadError::TopLevelMustBeSequence(start),
             });
         }
-        let (path, key, depth) = self.place(start)?;
+        let (key, depth) = self.place(start)?;
         if depth > MAX_DEPTH {
             self.too_deep(start);
             return self.attach(Value::Null);
@@ -185,14 +201,11 @@ impl Builder<'_> {
             Some(k) if text.is_empty() => k,
             _ => scalar_span(self.file, start, &text),
         };
-        self.index.insert(
-            path,
-            NodeSpans {
-                key,
-                value: span,
-                is_collection: false,
-            },
-        );
+        self.index_node(NodeSpans {
+            key,
+            value: span,
+            is_collection: false,
+        });
         let value = resolve_scalar(text, matches!(style, TScalarStyle::Plain));
         self.attach(value)
     }
@@ -209,7 +222,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        let (path, key, depth) = self.place(start)?;
+        let (key, depth) = self.place(start)?;
         if depth > MAX_DEPTH {
             self.too_deep(start);
             self.skipping = 1;
@@ -220,14 +233,11 @@ impl Builder<'_> {
         } else {
             self.file.rest_of_line(start)
         };
-        self.index.insert(
-            path.clone(),
-            NodeSpans {
-                key,
-                value: value_span,
-                is_collection: true,
-            },
-        );
+        let node = self.index_node(NodeSpans {
+            key,
+            value: value_span,
+            is_collection: true,
+        });
         let body = if mapping {
             Body::Mapping {
                 map: Map::new(),
@@ -236,7 +246,7 @@ impl Builder<'_> {
         } else {
             Body::Sequence(Vec::new())
         };
-        self.stack.push(Open { path, body });
+        self.stack.push(Open { node, body });
         Ok(())
     }
 
