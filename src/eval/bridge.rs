@@ -278,8 +278,34 @@ fn opt_i<T: Into<i64>>(v: Option<T>) -> Dynamic {
     v.map(|x| Dynamic::from_int(x.into()))
         .unwrap_or(Dynamic::UNIT)
 }
+thread_local! {
+    /// The names of enum values (`admin`, `SE` is not one): a scenario names each hundreds of
+    /// times, and a shared text costs a reference count where a new one costs an allocation.
+    static NAMES: std::cell::RefCell<HashMap<&'static str, ImmutableString>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
 fn name<T: serde::Serialize>(v: &T) -> Dynamic {
-    s(&name_of(v))
+    let text = name_of(v);
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        Dynamic::from(names.entry(text).or_insert_with(|| text.into()).clone())
+    })
+}
+
+/// Country codes as shared texts, made once per scenario: an access entry names one or two,
+/// and a scenario ~30 different ones (validated codes) in ~300 places.
+#[derive(Default)]
+struct Codes<'a>(HashMap<&'a str, Dynamic>);
+
+impl<'a> Codes<'a> {
+    fn list(&mut self, codes: &'a [String]) -> Dynamic {
+        Dynamic::from_array(
+            (codes.iter())
+                .map(|c| self.0.entry(c).or_insert_with(|| s(c)).clone())
+                .collect(),
+        )
+    }
 }
 fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> Dynamic {
     Dynamic::from_array(items.into_iter().map(|x| s(x)).collect())
@@ -336,6 +362,7 @@ impl ScenarioView {
         };
 
         let mut path_of_id = HashMap::default();
+        let mut codes = Codes::default();
         let mut flat = Vec::new();
         flatten(&sc.suppliers, "suppliers", &[], &mut flat);
         let mut party_by_id = HashMap::default();
@@ -351,7 +378,7 @@ impl ScenarioView {
         let parties: Vec<Obj> = flat
             .iter()
             .map(|fp| {
-                let (obj, entries) = party(fp, &asset_name_by_id);
+                let (obj, entries) = party(fp, &asset_name_by_id, &mut codes);
                 for (asset_id, entry) in entries {
                     access_by_asset
                         .entry(asset_id)
@@ -598,9 +625,14 @@ fn flatten<'a>(list: &'a [Party], base: &str, chain: &[String], out: &mut Vec<Fl
 
 /// A party object and its access entries (by asset id). `asset_names` gives each entry the
 /// name of its asset, which nearly every message about access needs.
-fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Vec<(String, Obj)>) {
+fn party<'a>(
+    fp: &FlatParty<'a>,
+    asset_names: &HashMap<String, Dynamic>,
+    codes: &mut Codes<'a>,
+) -> (Obj, Vec<(String, Obj)>) {
     let p = fp.party;
     let path = &fp.path;
+    let party_id = s(&p.id);
     let mut entries = Vec::new();
     let access = p.access.as_ref().map(|list_| {
         list(
@@ -611,7 +643,7 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
                     let entry = Obj::new(
                         "access",
                         vec![
-                            (field!("party"), s(&p.id)),
+                            (field!("party"), party_id.clone()),
                             (field!("asset"), s(&a.asset)),
                             (
                                 field!("asset_name"),
@@ -626,11 +658,15 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
                             ),
                             (
                                 field!("from"),
-                                a.from.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+                                (a.from.as_deref())
+                                    .map(|c| codes.list(c))
+                                    .unwrap_or(Dynamic::UNIT),
                             ),
                             (
                                 field!("storage"),
-                                a.storage.as_ref().map(strings).unwrap_or(Dynamic::UNIT),
+                                (a.storage.as_deref())
+                                    .map(|c| codes.list(c))
+                                    .unwrap_or(Dynamic::UNIT),
                             ),
                             (field!("path"), s(&format!("{path}.access[{i}]"))),
                         ],
@@ -679,7 +715,7 @@ fn party(fp: &FlatParty<'_>, asset_names: &HashMap<String, Dynamic>) -> (Obj, Ve
     let obj = Obj::new(
         "party",
         vec![
-            (field!("id"), s(&p.id)),
+            (field!("id"), party_id),
             (field!("name"), s(&p.name)),
             (field!("country"), opt_s(&p.country)),
             (field!("parent_country"), opt_s(&p.parent_country)),

@@ -377,7 +377,11 @@ pub fn engine(rulebook: &Rulebook) -> Engine {
                     }
             });
             Ok(found
-                .map(|a| Dynamic::from(crate::scenario::model::name_of(&a.conclusion)))
+                .map(|a| {
+                    Dynamic::from(ImmutableString::from(crate::scenario::model::name_of(
+                        &a.conclusion,
+                    )))
+                })
                 .unwrap_or(Dynamic::UNIT))
         })
     });

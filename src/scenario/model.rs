@@ -433,9 +433,6 @@ pub struct Waiver {
 }
 
 /// snake_case name of a serde enum value, as written in YAML and seen by rules.
-pub fn name_of<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+pub fn name_of<T: Serialize>(value: &T) -> &'static str {
+    serde_variant::to_variant_name(value).unwrap_or("")
 }
