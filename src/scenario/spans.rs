@@ -16,6 +16,8 @@ pub struct NodeSpans {
 pub struct NodeId(u32);
 
 const NO_KEY: (u32, u32) = (u32::MAX, u32::MAX);
+/// The length of the children of a collection still being built.
+const OPEN: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 struct Node {
@@ -23,19 +25,28 @@ struct Node {
     /// The node's key in its parent mapping, as a range of [`SpanIndex::keys`]; [`NO_KEY`]
     /// for a list item or the root.
     key: (u32, u32),
-    /// The children in document order: a list's items by index, a mapping's entries.
-    children: Vec<u32>,
+    /// The children in document order (a list's items by index, a mapping's entries): where
+    /// they start in [`SpanIndex::child_ids`] and how many there are; while the collection is
+    /// open, where they start in [`SpanIndex::building`] and [`OPEN`].
+    children: (u32, u32),
 }
 
 /// The spans of every node of one document, as a tree that mirrors the document; found by
 /// path (`suppliers[0].access[1]`). Parsing builds it from the YAML events without writing a
 /// path per node: a path string and a hash-map entry for each of a scenario's ~4,000 nodes
 /// cost more than the ~300 look-ups a judged scenario makes (its findings and problems).
+/// Nodes are added in document order, and each collection is closed after its last child,
+/// as the parser's events come; a collection's children then lie side by side in one list
+/// shared by all nodes, so a tree of thousands of nodes is three allocations.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     nodes: Vec<Node>,
     /// Every mapping key, end to end.
     keys: String,
+    /// The children of every closed collection, each collection's together.
+    child_ids: Vec<u32>,
+    /// The children of the open collections, innermost last.
+    building: Vec<u32>,
     root: Option<u32>,
 }
 
@@ -45,16 +56,23 @@ impl SpanIndex {
         SpanIndex {
             nodes: Vec::with_capacity(nodes),
             keys: String::with_capacity(nodes * 4),
+            child_ids: Vec::with_capacity(nodes),
+            building: Vec::with_capacity(64),
             root: None,
         }
     }
 
     fn push(&mut self, spans: NodeSpans, key: (u32, u32)) -> NodeId {
         let id = self.nodes.len() as u32;
+        let children = if spans.is_collection {
+            (self.building.len() as u32, OPEN)
+        } else {
+            (0, 0)
+        };
         self.nodes.push(Node {
             spans,
             key,
-            children: Vec::new(),
+            children,
         });
         NodeId(id)
     }
@@ -66,20 +84,42 @@ impl SpanIndex {
         id
     }
 
-    /// The value of `key` in the mapping `parent`.
+    /// The value of `key` in `parent`, the innermost open mapping.
     pub fn add_entry(&mut self, parent: NodeId, key: &str, spans: NodeSpans) -> NodeId {
+        debug_assert_eq!(self.nodes[parent.0 as usize].children.1, OPEN);
         let start = self.keys.len() as u32;
         self.keys.push_str(key);
-        let id = self.push(spans, (start, self.keys.len() as u32));
-        self.nodes[parent.0 as usize].children.push(id.0);
-        id
+        self.building.push(self.nodes.len() as u32);
+        self.push(spans, (start, self.keys.len() as u32))
     }
 
-    /// The next item of the list `parent`.
+    /// The next item of `parent`, the innermost open list.
     pub fn add_item(&mut self, parent: NodeId, spans: NodeSpans) -> NodeId {
-        let id = self.push(spans, NO_KEY);
-        self.nodes[parent.0 as usize].children.push(id.0);
-        id
+        debug_assert_eq!(self.nodes[parent.0 as usize].children.1, OPEN);
+        self.building.push(self.nodes.len() as u32);
+        self.push(spans, NO_KEY)
+    }
+
+    /// The end of the collection `node`, the innermost open one: its children are all there.
+    pub fn close(&mut self, node: NodeId) {
+        let (from, len) = self.nodes[node.0 as usize].children;
+        if len != OPEN {
+            return;
+        }
+        let start = self.child_ids.len() as u32;
+        self.child_ids.extend(
+            self.building
+                .drain((from as usize).min(self.building.len())..),
+        );
+        let len = self.child_ids.len() as u32 - start;
+        self.nodes[node.0 as usize].children = (start, len);
+    }
+
+    fn children(&self, node: u32) -> &[u32] {
+        match self.nodes[node as usize].children {
+            (from, OPEN) => self.building.get(from as usize..).unwrap_or_default(),
+            (start, len) => &self.child_ids[start as usize..(start + len) as usize],
+        }
     }
 
     /// Replace the spans of the root node (or make one), e.g. to point problems about the
@@ -88,7 +128,10 @@ impl SpanIndex {
         match self.root {
             Some(root) => self.nodes[root as usize].spans = spans,
             None => {
-                self.add_root(spans);
+                self.add_root(NodeSpans {
+                    is_collection: false,
+                    ..spans
+                });
             }
         }
     }
@@ -103,8 +146,7 @@ impl SpanIndex {
 
     /// The spans of entry `key` of the mapping `parent`, if it has one.
     pub fn entry(&self, parent: NodeId, key: &str) -> Option<&NodeSpans> {
-        let node = &self.nodes[parent.0 as usize];
-        (node.children.iter())
+        (self.children(parent.0).iter())
             .find(|&&c| self.key_of(c) == Some(key))
             .map(|&c| &self.nodes[c as usize].spans)
     }
@@ -119,7 +161,7 @@ impl SpanIndex {
         if path.is_empty() {
             return Some(node);
         }
-        let children = &self.nodes[node as usize].children;
+        let children = self.children(node);
         if let Some(rest) = path.strip_prefix('[') {
             let close = rest.find(']')?;
             let index: usize = rest[..close].parse().ok()?;
@@ -271,25 +313,46 @@ mod tests {
         }
     }
 
+    fn collection(start: usize) -> NodeSpans {
+        NodeSpans {
+            is_collection: true,
+            ..at(start)
+        }
+    }
+
     /// Paths find the nodes they name: keys, list items (also of a list in a list and of a
     /// top-level list), a key holding `.` or `[`; anything else is not there.
     #[test]
     fn paths_find_their_nodes() {
         let mut index = SpanIndex::default();
-        let root = index.add_root(at(0));
-        let suppliers = index.add_entry(root, "suppliers", at(1));
-        let first = index.add_item(suppliers, at(2));
+        let root = index.add_root(collection(0));
+        let suppliers = index.add_entry(root, "suppliers", collection(1));
+        let first = index.add_item(suppliers, collection(2));
         index.add_entry(first, "id", at(3));
-        let access = index.add_entry(first, "access", at(4));
-        let entry = index.add_item(access, at(5));
+        let access = index.add_entry(first, "access", collection(4));
+        let entry = index.add_item(access, collection(5));
         index.add_entry(entry, "from", at(6));
-        let grid = index.add_entry(root, "grid", at(7));
-        let row = index.add_item(grid, at(8));
+        // Looked up while open, as the parser does for a repeated key.
+        assert_eq!(
+            index
+                .entry(entry, "from")
+                .and_then(|n| n.key)
+                .map(|k| k.start),
+            Some(6)
+        );
+        for node in [entry, access, first, suppliers] {
+            index.close(node);
+        }
+        let grid = index.add_entry(root, "grid", collection(7));
+        let row = index.add_item(grid, collection(8));
         index.add_item(row, at(9));
         index.add_item(row, at(10));
+        index.close(row);
+        index.close(grid);
         index.add_entry(root, "a.b", at(11));
         index.add_entry(root, "a", at(12));
         index.add_entry(root, "x[1]", at(13));
+        index.close(root);
         let key_start = |p: &str| index.get(p).and_then(|n| n.key).map(|k| k.start);
         assert_eq!(key_start(""), Some(0));
         assert_eq!(key_start("suppliers"), Some(1));
@@ -311,12 +374,12 @@ mod tests {
         ] {
             assert!(index.get(missing).is_none(), "{missing}");
         }
-        assert_eq!(index.label_span("suppliers[0].access[0].storage").start, 15);
+        assert_eq!(index.label_span("suppliers[0].access[0].storage").start, 5);
         assert_eq!(
             index
                 .label_span_near("suppliers[0].access[0].x.y", 2)
                 .map(|s| s.start),
-            Some(15)
+            Some(5)
         );
         assert_eq!(
             index.label_span_near("suppliers[0].access[0].x.y.z", 2),
@@ -324,7 +387,7 @@ mod tests {
         );
         assert_eq!(
             index.label_span_near("nowhere.x", 2).map(|s| s.start),
-            Some(10)
+            Some(0)
         );
         assert_eq!(
             SpanIndex::default().label_span_near("a", 1),
@@ -337,8 +400,9 @@ mod tests {
 
         let list = {
             let mut list = SpanIndex::default();
-            let top = list.add_root(at(0));
+            let top = list.add_root(collection(0));
             list.add_item(top, at(1));
+            list.close(top);
             list
         };
         assert_eq!(

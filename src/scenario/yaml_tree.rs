@@ -260,6 +260,7 @@ impl Builder<'_> {
         }
         match self.stack.pop() {
             Some(open) => {
+                self.index.close(open.node);
                 let value = match open.body {
                     Body::Mapping { map, .. } => Value::Object(map),
                     Body::Sequence(items) => Value::Array(items),
