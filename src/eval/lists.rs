@@ -180,7 +180,9 @@ fn filter_by(
     mut keep: impl FnMut(&Dynamic) -> RhaiResult<bool>,
 ) -> RhaiResult<Array> {
     let field = Field::new(field);
-    let mut out = Array::new();
+    // Room for every item: growing the list as items are kept cost more than the memory,
+    // which is freed as soon as the rule is done with the list.
+    let mut out = Array::with_capacity(list.len());
     for item in list {
         if field.read(item, &mut keep)? {
             out.push(item.clone());
@@ -237,17 +239,17 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "values_of",
         |map: &mut Map, keys: Array| -> RhaiResult<Array> {
-            keys.iter()
-                .map(|key| {
-                    let found = key
-                        .read_lock::<ImmutableString>()
-                        .and_then(|k| map.get(k.as_str()).cloned());
-                    match found {
-                        Some(v) => Ok(v),
-                        None => err(format!("the map has no property `{key}`")),
-                    }
-                })
-                .collect()
+            let mut out = Array::with_capacity(keys.len());
+            for key in &keys {
+                let found = key
+                    .read_lock::<ImmutableString>()
+                    .and_then(|k| map.get(k.as_str()).cloned());
+                match found {
+                    Some(v) => out.push(v),
+                    None => return err(format!("the map has no property `{key}`")),
+                }
+            }
+            Ok(out)
         },
     );
     engine.register_fn(
@@ -264,24 +266,36 @@ pub fn register(engine: &mut Engine) {
             })
         },
     );
-    engine.register_fn("pluck", |list: &mut Array, field: &str| {
-        let field = Field::new(field);
-        list.iter()
-            .map(|item| field.value(item))
-            .collect::<RhaiResult<Array>>()
-    });
+    engine.register_fn(
+        "pluck",
+        |list: &mut Array, field: &str| -> RhaiResult<Array> {
+            let field = Field::new(field);
+            let mut out = Array::with_capacity(list.len());
+            for item in list.iter() {
+                out.push(field.value(item)?);
+            }
+            Ok(out)
+        },
+    );
     engine.register_fn(
         "gather",
         |list: &mut Array, field: &str| -> RhaiResult<Array> {
             let name = field;
             let field = Field::new(name);
-            let mut out = Array::new();
+            // Counted first, so that the list is made once at its size.
+            let mut total = 0;
+            for item in list.iter() {
+                total += field.read(item, |v| match v.read_lock::<Array>() {
+                    Some(items) => Ok(items.len()),
+                    None if v.is_unit() => Ok(0),
+                    None => err(format!("`{name}` must be a list or ()")),
+                })?;
+            }
+            let mut out = Array::with_capacity(total);
             for item in list.iter() {
                 field.read(item, |v| {
                     if let Some(items) = v.read_lock::<Array>() {
                         out.extend(items.iter().cloned());
-                    } else if !v.is_unit() {
-                        return err(format!("`{name}` must be a list or ()"));
                     }
                     Ok(())
                 })?;
@@ -333,13 +347,15 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("except", |list: &mut Array, others: Array| {
         let others = WantedSet::of(&others);
-        list.iter()
-            .filter(|x| !others.matches(x))
-            .cloned()
-            .collect::<Array>()
+        let mut out = Array::with_capacity(list.len());
+        out.extend(list.iter().filter(|x| !others.matches(x)).cloned());
+        out
     });
     engine.register_fn("join", |list: &mut Array, sep: &str| {
-        let mut out = String::new();
+        let texts: usize = (list.iter())
+            .map(|item| item.read_lock::<ImmutableString>().map_or(8, |s| s.len()))
+            .sum();
+        let mut out = String::with_capacity(texts + sep.len() * list.len());
         for (i, item) in list.iter().enumerate() {
             if i > 0 {
                 out.push_str(sep);
